@@ -1,0 +1,26 @@
+/** First two bytes of every frame: ASCII "NR" (nestrpc). */
+export const FRAME_MAGIC = 0x4e52;
+/** Protocol version this build speaks. */
+export const PROTOCOL_VERSION = 1;
+/** Bytes in the fixed frame header. */
+export const HEADER_BYTES = 16;
+/** The metadata length field is a u16. */
+export const MAX_METADATA_BYTES = 0xffff;
+/** Default cap on one whole frame (header + metadata + body). */
+export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+/** Hard ceiling for `maxFrameBytes`: the body length field is a u32, and we keep well below it. */
+export const MAX_FRAME_BYTES_LIMIT = 1024 * 1024 * 1024;
+/** Sequence ids are u32 and wrap around; 0 is used by frames that answer nothing (ping, goaway). */
+export const MAX_SEQUENCE_ID = 0xffffffff;
+
+/** Header field offsets (big-endian). See docs/protocol.md. */
+export enum HeaderOffset {
+  Magic = 0,
+  Version = 2,
+  Type = 3,
+  Serializer = 4,
+  Flags = 5,
+  MetadataLength = 6,
+  Sequence = 8,
+  BodyLength = 12,
+}

@@ -1,0 +1,164 @@
+import { BadMagicError } from '../errors/bad-magic.error';
+import { FrameTooLargeError } from '../errors/frame-too-large.error';
+import { ProtocolError } from '../errors/protocol.error';
+import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
+import { UnknownSerializerError } from '../errors/unknown-serializer.error';
+import { UnsupportedVersionError } from '../errors/unsupported-version.error';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_MAGIC, HEADER_BYTES, PROTOCOL_VERSION } from './constants';
+import { Frame, FrameMetadata } from './frame';
+import { FrameFlags } from './frame-flags';
+import { isKnownMessageType } from './message-type';
+import { decodeMetadata } from './metadata.codec';
+
+export interface FrameDecoderOptions {
+  /** Frames declaring more bytes than this are refused before any of it is buffered. */
+  maxFrameBytes?: number;
+  /**
+   * Serializer ids this side can decode. A frame naming another id fails the stream with
+   * UnknownSerializerError. Id 0 ("no body") is always accepted. Default: accept all.
+   */
+  knownSerializerIds?: Iterable<number>;
+}
+
+export type FrameSink = (frame: Frame) => void;
+
+const NO_META: FrameMetadata = Object.freeze({}) as FrameMetadata;
+
+/**
+ * Pure byte-stream → frame state machine: no sockets, no timers, no I/O.
+ *
+ * `feed()` never throws. It hands every complete frame to the sink and returns the first
+ * protocol error, after which the decoder is failed for good (the stream is out of sync and
+ * the only safe move is to close the connection). It never holds more than one frame's
+ * worth of bytes (bounded by `maxFrameBytes`) plus one header.
+ */
+export class FrameDecoder {
+  private readonly maxFrameBytes: number;
+  private readonly known: Uint8Array | undefined;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Total size of the frame being assembled, once its header has been read; 0 otherwise. */
+  private expected = 0;
+  private failure: ProtocolError | undefined;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (options.knownSerializerIds !== undefined) {
+      this.known = new Uint8Array(256);
+      for (const id of options.knownSerializerIds) this.known[id & 0xff] = 1;
+    }
+  }
+
+  /** Bytes held waiting for the rest of a frame. */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  get error(): ProtocolError | undefined {
+    return this.failure;
+  }
+
+  feed(chunk: Buffer, sink: FrameSink): ProtocolError | undefined {
+    if (this.failure !== undefined) return this.failure;
+    if (chunk.length === 0) return undefined;
+    try {
+      if (this.buffered === 0) return this.feedFresh(chunk, sink);
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      return this.drainBuffered(sink);
+    } catch (err) {
+      return this.fail(err instanceof ProtocolError ? err : new ProtocolError(`Undecodable frame: ${String(err)}`, { cause: err }));
+    }
+  }
+
+  /** Fast path: nothing buffered, decode frames straight out of the chunk without copying. */
+  private feedFresh(chunk: Buffer, sink: FrameSink): ProtocolError | undefined {
+    let pos = 0;
+    while (chunk.length - pos >= HEADER_BYTES) {
+      const size = this.checkHeader(chunk, pos);
+      if (chunk.length - pos < size) break;
+      sink(this.parse(chunk, pos, size));
+      pos += size;
+    }
+    if (pos < chunk.length) {
+      const rest = pos === 0 ? chunk : chunk.subarray(pos);
+      this.chunks.push(rest);
+      this.buffered = rest.length;
+      this.expected = rest.length >= HEADER_BYTES ? this.checkHeader(rest, 0) : 0;
+    }
+    return undefined;
+  }
+
+  private drainBuffered(sink: FrameSink): ProtocolError | undefined {
+    for (;;) {
+      if (this.expected === 0) {
+        if (this.buffered < HEADER_BYTES) return undefined;
+        this.coalesce(HEADER_BYTES);
+        this.expected = this.checkHeader(this.chunks[0], 0);
+      }
+      if (this.buffered < this.expected) return undefined;
+      const size = this.expected;
+      this.coalesce(size);
+      const head = this.chunks[0];
+      const frame = this.parse(head, 0, size);
+      this.expected = 0;
+      this.buffered -= size;
+      if (head.length === size) this.chunks.shift();
+      else this.chunks[0] = head.subarray(size);
+      sink(frame);
+      if (this.buffered === 0) return undefined;
+    }
+  }
+
+  /** Makes chunks[0] at least `bytes` long by merging the leading chunks (only what is needed). */
+  private coalesce(bytes: number): void {
+    if (this.chunks[0].length >= bytes) return;
+    let take = 0;
+    let count = 0;
+    while (take < bytes) take += this.chunks[count++].length;
+    const merged = Buffer.concat(this.chunks.slice(0, count), take);
+    this.chunks.splice(0, count, merged);
+  }
+
+  /** Validates the header at `pos` and returns the whole frame's size. */
+  private checkHeader(buf: Buffer, pos: number): number {
+    const magic = buf.readUInt16BE(pos);
+    if (magic !== FRAME_MAGIC) throw new BadMagicError(magic);
+    const version = buf[pos + 2];
+    if (version !== PROTOCOL_VERSION) throw new UnsupportedVersionError(version, PROTOCOL_VERSION);
+    const type = buf[pos + 3];
+    if (!isKnownMessageType(type)) throw new UnknownMessageTypeError(type);
+    const serializerId = buf[pos + 4];
+    if (serializerId !== 0 && this.known !== undefined && this.known[serializerId] !== 1) {
+      throw new UnknownSerializerError(serializerId);
+    }
+    const size = HEADER_BYTES + buf.readUInt16BE(pos + 6) + buf.readUInt32BE(pos + 12);
+    if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
+    return size;
+  }
+
+  private parse(buf: Buffer, pos: number, size: number): Frame {
+    const flags = buf[pos + 5];
+    const metaLength = buf.readUInt16BE(pos + 6);
+    const metaStart = pos + HEADER_BYTES;
+    const bodyStart = metaStart + metaLength;
+    const noBody = (flags & FrameFlags.NoBody) !== 0;
+    if (noBody && bodyStart !== pos + size) throw new ProtocolError('Frame flagged as bodiless carries a body');
+    return {
+      type: buf[pos + 3],
+      serializerId: buf[pos + 4],
+      flags,
+      seq: buf.readUInt32BE(pos + 8),
+      meta: metaLength === 0 ? NO_META : decodeMetadata(buf, metaStart, bodyStart),
+      body: noBody ? undefined : buf.subarray(bodyStart, pos + size),
+    };
+  }
+
+  private fail(error: ProtocolError): ProtocolError {
+    this.failure = error;
+    this.chunks = [];
+    this.buffered = 0;
+    this.expected = 0;
+    return error;
+  }
+}

@@ -1,0 +1,8 @@
+/** Bit flags in header byte 5. Unknown bits are ignored by receivers (forward compatibility). */
+export enum FrameFlags {
+  None = 0,
+  /** Request: the caller declares the call safe to run more than once (may be retried). */
+  Idempotent = 0x01,
+  /** Request: the body is absent (the value `undefined`), not an encoded value. */
+  NoBody = 0x02,
+}

@@ -1,0 +1,6 @@
+export * from './constants';
+export * from './serializer';
+export * from './json.serializer';
+export * from './msgpack.serializer';
+export * from './protobuf.serializer';
+export * from './serializer-registry';

@@ -1,0 +1,22 @@
+import { JSON_SERIALIZER_ID } from './constants';
+import { Serializer } from './serializer';
+
+/**
+ * JSON (UTF-8). The default: readable, and every language has it.
+ * Semantics are those of `JSON.stringify`/`JSON.parse`: a `Date` arrives as its ISO string,
+ * a `Buffer` as `{ type: 'Buffer', data: [...] }`, `undefined` object fields are dropped and
+ * `undefined` array items become `null`. A top-level `undefined` travels as "no body" and
+ * arrives as `undefined`.
+ */
+export class JsonSerializer extends Serializer {
+  readonly id = JSON_SERIALIZER_ID;
+  readonly name = 'json';
+
+  serialize(value: unknown): Uint8Array {
+    return Buffer.from(JSON.stringify(value), 'utf8');
+  }
+
+  deserialize(body: Buffer): unknown {
+    return JSON.parse(body.toString('utf8'));
+  }
+}

@@ -1,0 +1,22 @@
+/** Why a value is being (de)serialized: lets schema-based serializers pick a message type. */
+export type PayloadKind = 'request' | 'response' | 'event' | 'error';
+
+export interface SerializeContext {
+  /** Normalized pattern of the call the payload belongs to. */
+  pattern: string;
+  kind: PayloadKind;
+}
+
+/**
+ * Turns values into frame bodies and back. The `id` travels in every frame header, so both
+ * peers must agree on it; built-in ids are 1..15, user serializers take 16..255.
+ *
+ * `undefined` never reaches a serializer: the frame marks "no body" instead.
+ */
+export abstract class Serializer {
+  abstract readonly id: number;
+  abstract readonly name: string;
+  abstract serialize(value: unknown, context: SerializeContext): Uint8Array;
+  abstract deserialize(body: Buffer, context: SerializeContext): unknown;
+}
+
