@@ -1,3 +1,6 @@
 export * from './errors';
 export * from './protocol';
 export * from './serializers';
+export * from './connection';
+export * from './server';
+export * from './client';

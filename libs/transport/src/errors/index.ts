@@ -14,3 +14,7 @@ export * from './server-draining.error';
 export * from './write-buffer-full.error';
 export * from './not-connected.error';
 export * from './remote.error';
+export * from './unknown-pattern.error';
+export * from './server-overloaded.error';
+export * from './transport-errors';
+export * from './invalid-message.error';

@@ -1,0 +1,9 @@
+/** Per-call timeout when none is given: time allowed for the answer (or, in a stream, between frames). */
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+/** Time allowed for TCP (+TLS) connection set-up. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_RECONNECT_INITIAL_DELAY_MS = 100;
+export const DEFAULT_RECONNECT_MAX_DELAY_MS = 10_000;
+export const DEFAULT_RECONNECT_MULTIPLIER = 2;
+/** Each delay is randomized by ±this fraction, so clients of a restarted server do not return in lockstep. */
+export const DEFAULT_RECONNECT_JITTER = 0.2;

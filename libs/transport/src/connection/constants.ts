@@ -1,0 +1,12 @@
+/** How often a connection checks liveness; it pings after one silent interval. 0 disables. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
+/** Silent intervals before the peer is declared dead (window = interval × this). */
+export const DEFAULT_MISSED_HEARTBEATS = 3;
+/** Close a connection with no application traffic and nothing in flight for this long. 0 = never. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 0;
+/** Outgoing bytes (ours + the socket's) above which new calls are refused (client) or reading pauses (server). */
+export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 64 * 1024 * 1024;
+/** Batches up to this size are copied into one buffer; larger ones go out as a vectored write. */
+export const COALESCE_WRITE_BYTES = 256 * 1024;
+/** How long a graceful close waits for the peer to finish the TCP close before destroying. */
+export const CLOSE_GRACE_MS = 2_000;

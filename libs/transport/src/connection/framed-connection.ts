@@ -1,0 +1,242 @@
+import { Socket } from 'net';
+import { ConnectionClosedError } from '../errors/connection-closed.error';
+import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
+import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
+import { encodeFrame } from '../protocol/frame-encoder';
+import { FrameDecoder } from '../protocol/frame-decoder';
+import { Frame, OutgoingFrame } from '../protocol/frame';
+import { MessageType } from '../protocol/message-type';
+import {
+  CLOSE_GRACE_MS,
+  COALESCE_WRITE_BYTES,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_WRITE_BUFFER_BYTES,
+  DEFAULT_MISSED_HEARTBEATS,
+} from './constants';
+import { ConnectionHandler, FramedConnectionOptions } from './framed-connection.options';
+
+/**
+ * A framed, multiplexed connection over one socket, shared by client and server.
+ *
+ * - Reads: bytes → FrameDecoder → handler.onFrame. A protocol error closes the connection.
+ * - Writes: frames queued in the current tick go out together in one write (or one writev),
+ *   so a burst of 500 responses costs one syscall, not 500. The socket's own buffer is the
+ *   queue; `writableBytes` exposes its size so callers can refuse work instead of buffering
+ *   without bound.
+ * - Liveness: any received byte counts as life; after one silent heartbeat period a PING goes
+ *   out, after `missedHeartbeats` silent periods the connection closes with HeartbeatTimeoutError.
+ */
+export class FramedConnection {
+  readonly maxFrameBytes: number;
+  readonly label: string;
+  private readonly decoder: FrameDecoder;
+  private readonly maxWriteBufferBytes: number;
+  private readonly pauseReading: boolean;
+  private outbox: Buffer[] = [];
+  private outboxBytes = 0;
+  private flushScheduled = false;
+  private heard = true;
+  private silentBeats = 0;
+  private active = true;
+  private idleSince = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private closed = false;
+  private closeError: Error | undefined;
+  private pausedForBackpressure = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly handler: ConnectionHandler,
+    private readonly options: FramedConnectionOptions = {},
+  ) {
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
+    this.pauseReading = options.pauseReadingWhenBackedUp ?? false;
+    this.label = options.label ?? `${socket.remoteAddress}:${socket.remotePort}`;
+    this.decoder = new FrameDecoder({ maxFrameBytes: this.maxFrameBytes, knownSerializerIds: options.knownSerializerIds });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', (err) => this.fail(err));
+    socket.on('end', () => this.onEnd());
+    socket.on('close', () => this.onSocketClose());
+    this.startTimer();
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && !this.closed;
+  }
+
+  /** Bytes accepted but not yet handed to the kernel. */
+  get writableBytes(): number {
+    return this.outboxBytes + this.socket.writableLength;
+  }
+
+  /** False when the outgoing buffer is over its bound: refuse new work rather than queue it. */
+  get canWrite(): boolean {
+    return this.isOpen && this.writableBytes < this.maxWriteBufferBytes;
+  }
+
+  get maxWriteBytes(): number {
+    return this.maxWriteBufferBytes;
+  }
+
+  /** Encodes and queues one frame. Throws FrameTooLargeError (nothing is queued) when it is too big. */
+  send(frame: OutgoingFrame): void {
+    this.write(encodeFrame(frame, this.maxFrameBytes));
+  }
+
+  /** Queues an already encoded frame. */
+  write(bytes: Buffer): void {
+    if (!this.isOpen) return;
+    this.outbox.push(bytes);
+    this.outboxBytes += bytes.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * Orderly close: flush what is queued, half-close, and destroy if the peer does not finish
+   * the close within CLOSE_GRACE_MS. With an error, the socket is destroyed at once.
+   */
+  close(error?: Error): void {
+    if (this.closing || this.closed) return;
+    this.closing = true;
+    this.closeError = error;
+    this.stopTimer();
+    if (error !== undefined) {
+      this.socket.destroy();
+      return;
+    }
+    this.flush();
+    this.socket.end();
+    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+    this.closeTimer.unref();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const count = this.outbox.length;
+    if (count === 0 || this.socket.destroyed) return;
+    const batch = this.outbox;
+    const bytes = this.outboxBytes;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (count === 1) {
+      this.socket.write(batch[0]);
+    } else if (bytes <= COALESCE_WRITE_BYTES) {
+      this.socket.write(Buffer.concat(batch, bytes));
+    } else {
+      this.socket.cork();
+      for (const chunk of batch) this.socket.write(chunk);
+      this.socket.uncork();
+    }
+    if (this.pauseReading && !this.pausedForBackpressure && this.socket.writableLength >= this.maxWriteBufferBytes) {
+      this.pausedForBackpressure = true;
+      this.socket.pause();
+    }
+  }
+
+  private onDrain(): void {
+    if (this.pausedForBackpressure) {
+      this.pausedForBackpressure = false;
+      this.socket.resume();
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    this.heard = true;
+    const error = this.decoder.feed(chunk, (frame) => this.dispatch(frame));
+    if (error !== undefined) this.fail(error);
+  }
+
+  private dispatch(frame: Frame): void {
+    if (this.closed) return;
+    switch (frame.type) {
+      case MessageType.Ping:
+        this.send({ type: MessageType.Pong, seq: frame.seq });
+        return;
+      case MessageType.Pong:
+        return;
+      default:
+        this.active = true;
+        this.handler.onFrame(frame, this);
+    }
+  }
+
+  private onEnd(): void {
+    // The peer half-closed: it will send nothing more. Finish our side too.
+    if (!this.closing) {
+      this.closeError ??= new ConnectionClosedError(`${this.label} closed the connection`);
+      this.closing = true;
+      this.stopTimer();
+      this.flush();
+      this.socket.end();
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.closed) return;
+    this.closeError ??= error;
+    this.closing = true;
+    this.stopTimer();
+    this.socket.destroy();
+  }
+
+  private onSocketClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    this.stopTimer();
+    if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
+    this.outbox = [];
+    this.outboxBytes = 0;
+    this.handler.onClose(this.closeError, this);
+  }
+
+  private startTimer(): void {
+    const heartbeat = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    const idle = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    if (heartbeat <= 0 && idle <= 0) return;
+    // One timer for both checks; with both on, idleness is checked at heartbeat resolution.
+    const period = heartbeat > 0 ? heartbeat : idle;
+    const missed = Math.max(1, this.options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS);
+    this.timer = setInterval(() => this.tick(heartbeat, missed, idle), period);
+    this.timer.unref();
+  }
+
+  private tick(heartbeatMs: number, missed: number, idleMs: number): void {
+    const now = Date.now();
+    if (heartbeatMs > 0) {
+      if (this.heard) {
+        this.heard = false;
+        this.silentBeats = 0;
+      } else if (++this.silentBeats >= missed) {
+        this.fail(new HeartbeatTimeoutError(this.silentBeats * heartbeatMs));
+        return;
+      } else {
+        this.send({ type: MessageType.Ping });
+      }
+    }
+    if (idleMs > 0) {
+      if (this.active || this.handler.isBusy?.(this) === true) {
+        this.active = false;
+        this.idleSince = now;
+      } else if (now - this.idleSince >= idleMs) {
+        this.close();
+      }
+    }
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './constants';
+export * from './framed-connection.options';
+export * from './framed-connection';

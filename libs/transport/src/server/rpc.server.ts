@@ -1,0 +1,199 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { EventEmitter } from 'events';
+import { AddressInfo, createServer, Server as NetServer, Socket } from 'net';
+import { createServer as createTlsServer } from 'tls';
+import { FramedConnection } from '../connection/framed-connection';
+import { ConnectionHandler } from '../connection/framed-connection.options';
+import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
+import {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
+  DEFAULT_SERVER_HOST,
+  DEFAULT_SERVER_PORT,
+  NO_MESSAGE_HANDLER_MESSAGE,
+} from './constants';
+import { RpcContext } from './rpc.context';
+import { RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
+import { ServerConnection, ServerConnectionHost } from './server-connection';
+
+/**
+ * Nest custom transport strategy serving `@MessagePattern`/`@EventPattern` handlers over the
+ * nestrpc framed protocol.
+ *
+ * ```ts
+ * const app = await NestFactory.createMicroservice(AppModule, { strategy: new RpcServer({ port: 7100 }) });
+ * await app.listen();
+ * ```
+ */
+export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implements CustomTransportStrategy, ServerConnectionHost {
+  override readonly logger = new Logger(RpcServer.name);
+  readonly serializers: SerializerRegistry;
+  readonly maxInFlightPerConnection: number;
+  private readonly events = new EventEmitter();
+  private readonly connections = new Set<ServerConnection>();
+  private netServer: NetServer | undefined;
+  private draining = false;
+  private drainWaiters: (() => void)[] = [];
+  private closePromise: Promise<void> | undefined;
+
+  constructor(private readonly options: RpcServerOptions = {}) {
+    super();
+    this.serializers = new SerializerRegistry(options.serializers ?? DEFAULT_SERIALIZERS);
+    this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+    this.events.on('error', () => undefined); // errors are logged; listeners are optional
+  }
+
+  listen(callback: (error?: unknown, ...info: unknown[]) => void): void {
+    const server = this.createNetServer();
+    this.netServer = server;
+    server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    let started = false;
+    server.on('error', (err) => {
+      this.logger.error(`RPC server error: ${err.message}`);
+      this._status$.next('error');
+      this.events.emit('error', err);
+      if (!started) callback(err);
+    });
+    server.listen(this.options.port ?? DEFAULT_SERVER_PORT, this.options.host ?? DEFAULT_SERVER_HOST, () => {
+      started = true;
+      const address = this.address();
+      this.logger.log(`Listening on ${address.host}:${address.port}`);
+      this._status$.next('listening');
+      this.events.emit('listening', address);
+      callback();
+    });
+  }
+
+  /** Bound address (the real port when listening on port 0). */
+  address(): { host: string; port: number } {
+    const info = this.netServer?.address() as AddressInfo | null | undefined;
+    if (info == null) throw new Error('RpcServer is not listening');
+    return { host: info.address, port: info.port };
+  }
+
+  /** Graceful stop: drain (bounded by `drainTimeoutMs`), then close every connection. */
+  close(): Promise<void> {
+    this.closePromise ??= this.shutdown(this.options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    return this.closePromise;
+  }
+
+  /**
+   * Stops taking new connections and calls (GOAWAY to every client: they send new calls
+   * elsewhere), lets in-flight calls finish for up to `timeoutMs`, then closes.
+   */
+  drain(timeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS): Promise<void> {
+    this.closePromise ??= this.shutdown(timeoutMs);
+    return this.closePromise;
+  }
+
+  isDraining(): boolean {
+    return this.draining;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  on<K extends keyof RpcServerEvents = keyof RpcServerEvents, C extends RpcServerEvents[K] = RpcServerEvents[K]>(event: K, callback: C): this {
+    this.events.on(event, callback as (...args: unknown[]) => void);
+    return this;
+  }
+
+  unwrap<T>(): T {
+    if (this.netServer === undefined) throw new Error('RpcServer is not listening; call listen() first');
+    return this.netServer as T;
+  }
+
+  findRequestHandler(pattern: string): MessageHandler | undefined {
+    // Clients send normalized patterns, so the direct lookup hits; Nest's lookup (JSON re-parse) is the fallback.
+    const handler = this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern) ?? undefined;
+    return handler === undefined || handler.isEventHandler ? undefined : handler;
+  }
+
+  dispatchEvent(pattern: string, data: unknown, context: RpcContext): void {
+    const handler = this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern);
+    if (handler == null || !handler.isEventHandler) {
+      this.logger.error(`${NO_MESSAGE_HANDLER_MESSAGE} Event pattern: ${pattern}`);
+      return;
+    }
+    this.handleEvent(pattern, { pattern, data }, context).catch((err: Error) =>
+      this.logger.error(`Event handler for "${pattern}" failed: ${err?.message ?? String(err)}`),
+    );
+  }
+
+  onCallsSettled(): void {
+    if (this.draining) this.checkDrained();
+  }
+
+  onConnectionClosed(connection: ServerConnection, error: Error | undefined): void {
+    this.connections.delete(connection);
+    if (error !== undefined && !this.draining) this.logger.warn(`Connection ${connection.peer} closed: ${error.message}`);
+    this.events.emit('disconnect', connection.peer, error);
+    if (this.draining) this.checkDrained();
+  }
+
+  private createNetServer(): NetServer {
+    const onConnection = (socket: Socket) => this.accept(socket);
+    if (this.options.serverFactory) return this.options.serverFactory(onConnection);
+    if (this.options.tls) return createTlsServer(this.options.tls, onConnection);
+    return createServer(onConnection);
+  }
+
+  private accept(socket: Socket): void {
+    if (this.draining) {
+      socket.destroy();
+      return;
+    }
+    const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, idleTimeoutMs, maxWriteBufferBytes } = this.options;
+    const connection = new ServerConnection(this, (handler: ConnectionHandler) =>
+      new FramedConnection(socket, handler, {
+        maxFrameBytes,
+        heartbeatIntervalMs,
+        missedHeartbeats,
+        idleTimeoutMs,
+        maxWriteBufferBytes,
+        knownSerializerIds: this.serializers.ids(),
+        pauseReadingWhenBackedUp: true,
+      }),
+    );
+    this.connections.add(connection);
+    this.events.emit('connection', connection.peer);
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    const server = this.netServer;
+    if (server === undefined) {
+      this._status$.next('closed');
+      return;
+    }
+    this.draining = true;
+    this._status$.next('draining');
+    this.events.emit('draining');
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const connection of this.connections) connection.goAway();
+
+    const inFlight = () => [...this.connections].reduce((n, c) => n + c.inFlightCount, 0);
+    if (inFlight() > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([drained, expired]);
+      clearTimeout(timer);
+      const left = inFlight();
+      if (left > 0) this.logger.warn(`Drain timeout after ${timeoutMs} ms: cutting ${left} call(s) still in flight`);
+    }
+    for (const connection of this.connections) connection.connection.close();
+    await stopped;
+    this.netServer = undefined;
+    this._status$.next('closed');
+  }
+
+  private checkDrained(): void {
+    for (const connection of this.connections) if (connection.inFlightCount > 0) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,35 @@
+import { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { RpcClient, RpcClientOptions, RpcServer, RpcServerOptions } from '@nestrpc/transport';
+import { MathModule } from './fixtures/math.module';
+
+export interface MathHarness {
+  app: INestMicroservice;
+  server: RpcServer;
+  port: number;
+  client(options?: RpcClientOptions): RpcClient;
+  close(): Promise<void>;
+}
+
+/** Starts the math fixture as a Nest microservice on a free loopback port. */
+export async function startMathServer(options: RpcServerOptions = {}): Promise<MathHarness> {
+  const server = new RpcServer({ host: '127.0.0.1', port: 0, ...options });
+  const app = await NestFactory.createMicroservice(MathModule, { strategy: server, logger: false });
+  await app.listen();
+  const port = server.address().port;
+  const clients: RpcClient[] = [];
+  return {
+    app,
+    server,
+    port,
+    client(clientOptions: RpcClientOptions = {}) {
+      const client = new RpcClient({ host: '127.0.0.1', port, ...clientOptions });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await app.close();
+    },
+  };
+}
