@@ -44,13 +44,13 @@ export class PendingCalls {
     return call;
   }
 
-  /** Fails every pending call with `error` (at once, e.g. when the connection drops). */
-  failAll(error: unknown): void {
+  /** Fails every pending call at once (e.g. when the connection drops), each with `errorFor(call)`. */
+  failAll(errorFor: (call: PendingCall) => unknown): void {
     const calls = [...this.calls.values()];
     this.calls.clear();
     for (const call of calls) {
       if (call.timer !== undefined) clearTimeout(call.timer);
-      call.callback({ err: error, isDisposed: true });
+      call.callback({ err: errorFor(call), isDisposed: true });
     }
   }
 }

@@ -52,6 +52,8 @@ export class RpcClient extends ClientProxy<RpcClientEvents, RpcClientStatus> imp
   private connection: FramedConnection | undefined;
   private connecting: Promise<FramedConnection> | undefined;
   private goAwayReceived = false;
+  /** From GOAWAY: the server ran no request with a higher sequence id. */
+  private goAwayLastSeq = 0;
   private closedByUser = false;
   private lastError: Error | undefined;
 
@@ -95,7 +97,8 @@ export class RpcClient extends ClientProxy<RpcClientEvents, RpcClientStatus> imp
     this.backoff?.reset();
     const connection = this.connection;
     this.connection = undefined;
-    this.pending.failAll(new ConnectionClosedError('client closed', { written: true }));
+    const closed = new ConnectionClosedError('client closed', { written: true });
+    this.pending.failAll(() => closed);
     this._status$.next('closed');
     await this.connecting?.catch(NOOP);
     if (connection !== undefined) await closeAndWait(connection);
@@ -194,7 +197,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents, RpcClientStatus> imp
         return;
       }
       case MessageType.GoAway:
-        return this.onGoAway();
+        return this.onGoAway(frame.seq);
       default:
         this.logger.warn(`Ignoring unexpected ${MessageType[frame.type]} frame from ${this.address}`);
     }
@@ -205,7 +208,11 @@ export class RpcClient extends ClientProxy<RpcClientEvents, RpcClientStatus> imp
     this.connection = undefined;
     this.lastError = error;
     const reason = error?.message ?? `${this.address} closed the connection`;
-    this.pending.failAll(new ConnectionClosedError(reason, { cause: error, written: true }));
+    const closed = new ConnectionClosedError(reason, { cause: error, written: true });
+    const lastRun = this.goAwayReceived ? this.goAwayLastSeq : Infinity;
+    // Calls the server announced it never saw (after its GOAWAY) are safe to send elsewhere.
+    const notRun = new ServerDrainingError(this.address);
+    this.pending.failAll((call) => (call.seq > lastRun ? notRun : closed));
     this._status$.next('disconnected');
     this.events.emit('disconnect', this.address, error);
     if (error !== undefined && !this.goAwayReceived) this.logger.warn(`Lost connection to ${this.address}: ${error.message}`);
@@ -281,8 +288,9 @@ export class RpcClient extends ClientProxy<RpcClientEvents, RpcClientStatus> imp
     call.callback({ err: new RpcTimeoutError(call.pattern, call.timeoutMs), isDisposed: true });
   }
 
-  private onGoAway(): void {
+  private onGoAway(lastSeq: number): void {
     this.goAwayReceived = true;
+    this.goAwayLastSeq = lastSeq;
     this.logger.log(`${this.address} is draining; no new calls go to it`);
     this.events.emit('goaway', this.address);
   }

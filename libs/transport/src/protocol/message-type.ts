@@ -19,7 +19,10 @@ export enum MessageType {
   StreamError = 9,
   /** Client → server: the caller gave up (unsubscribed or timed out); stop the work. */
   Cancel = 10,
-  /** Server → client: draining; send no new requests on this connection. In-flight ones finish. */
+  /**
+   * Server → client: draining; send no new requests on this connection. In-flight ones finish.
+   * The sequence id is the highest request id the server received: later requests were not run.
+   */
   GoAway = 11,
 }
 

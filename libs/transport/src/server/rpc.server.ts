@@ -36,6 +36,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   private netServer: NetServer | undefined;
   private draining = false;
   private drainWaiters: (() => void)[] = [];
+  private goneWaiters: (() => void)[] = [];
   private closePromise: Promise<void> | undefined;
 
   constructor(private readonly options: RpcServerOptions = {}) {
@@ -96,6 +97,13 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return this.connections.size;
   }
 
+  /** Calls running now, over all connections. */
+  get inFlightCount(): number {
+    let count = 0;
+    for (const connection of this.connections) count += connection.inFlightCount;
+    return count;
+  }
+
   on<K extends keyof RpcServerEvents = keyof RpcServerEvents, C extends RpcServerEvents[K] = RpcServerEvents[K]>(event: K, callback: C): this {
     this.events.on(event, callback as (...args: unknown[]) => void);
     return this;
@@ -132,6 +140,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     if (error !== undefined && !this.draining) this.logger.warn(`Connection ${connection.peer} closed: ${error.message}`);
     this.events.emit('disconnect', connection.peer, error);
     if (this.draining) this.checkDrained();
+    if (this.connections.size === 0) this.goneWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   private createNetServer(): NetServer {
@@ -174,18 +183,19 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const connection of this.connections) connection.goAway();
 
-    const inFlight = () => [...this.connections].reduce((n, c) => n + c.inFlightCount, 0);
-    if (inFlight() > 0) {
+    if (this.inFlightCount > 0) {
       let timer: NodeJS.Timeout | undefined;
       const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
       const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
       await Promise.race([drained, expired]);
       clearTimeout(timer);
-      const left = inFlight();
+      const left = this.inFlightCount;
       if (left > 0) this.logger.warn(`Drain timeout after ${timeoutMs} ms: cutting ${left} call(s) still in flight`);
     }
+    // Each close is bounded by CLOSE_GRACE_MS (then the socket is destroyed), so this wait is too.
+    const gone = this.connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.goneWaiters.push(resolve));
     for (const connection of this.connections) connection.connection.close();
-    await stopped;
+    await Promise.all([stopped, gone]);
     this.netServer = undefined;
     this._status$.next('closed');
   }

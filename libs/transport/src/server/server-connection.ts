@@ -38,6 +38,8 @@ interface InFlight extends ServerCallState {
 export class ServerConnection implements ConnectionHandler {
   readonly connection: FramedConnection;
   private readonly inFlight = new Map<number, InFlight>();
+  /** Highest request sequence id received; GOAWAY tells the client every later one was not run. */
+  private lastSeq = 0;
 
   constructor(
     private readonly host: ServerConnectionHost,
@@ -59,7 +61,7 @@ export class ServerConnection implements ConnectionHandler {
   }
 
   goAway(): void {
-    this.connection.send({ type: MessageType.GoAway });
+    this.connection.send({ type: MessageType.GoAway, seq: this.lastSeq });
   }
 
   onFrame(frame: Frame): void {
@@ -84,6 +86,7 @@ export class ServerConnection implements ConnectionHandler {
   private onRequest(frame: Frame): void {
     const { seq, serializerId } = frame;
     const pattern = frame.meta.pattern ?? '';
+    this.lastSeq = seq;
     if (this.host.isDraining()) return this.refuse(frame, new ServerDrainingError(this.peer));
     if (this.inFlight.has(seq)) return this.refuse(frame, new ServerOverloadedError(`Sequence id ${seq} is already in flight`));
     if (this.inFlight.size >= this.host.maxInFlightPerConnection) {
