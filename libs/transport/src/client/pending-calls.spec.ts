@@ -1,0 +1,52 @@
+import { WritePacket } from '@nestjs/microservices';
+import { PendingCall, PendingCalls } from './pending-calls';
+
+function call(seq: number, sink: WritePacket[] = []): PendingCall {
+  return { seq, pattern: 'p', timeoutMs: 0, timer: undefined, callback: (packet) => sink.push(packet) };
+}
+
+describe('PendingCalls', () => {
+  it('hands out increasing ids that skip 0 and wrap around u32', () => {
+    const calls = new PendingCalls();
+    expect(calls.nextSeq()).toBe(1);
+    (calls as unknown as { lastSeq: number }).lastSeq = 0xfffffffe;
+    expect(calls.nextSeq()).toBe(0xffffffff);
+    expect(calls.nextSeq()).toBe(1);
+  });
+
+  it('skips ids still pending after a wrap', () => {
+    const calls = new PendingCalls();
+    calls.add(call(1));
+    calls.add(call(2));
+    (calls as unknown as { lastSeq: number }).lastSeq = 0xffffffff;
+    expect(calls.nextSeq()).toBe(3);
+  });
+
+  it('take() removes the call and clears its timer once', () => {
+    const calls = new PendingCalls();
+    const pending = call(7);
+    let fired = false;
+    pending.timer = setTimeout(() => (fired = true), 5);
+    calls.add(pending);
+    expect(calls.take(7)).toBe(pending);
+    expect(calls.take(7)).toBeUndefined();
+    expect(calls.size).toBe(0);
+    return new Promise<void>((resolve) => setTimeout(() => {
+      expect(fired).toBe(false);
+      resolve();
+    }, 20));
+  });
+
+  it('failAll() fails every call with its own error and empties the table', () => {
+    const calls = new PendingCalls();
+    const sink: WritePacket[] = [];
+    calls.add(call(1, sink));
+    calls.add(call(2, sink));
+    calls.failAll((c) => `error ${c.seq}`);
+    expect(sink).toEqual([
+      { err: 'error 1', isDisposed: true },
+      { err: 'error 2', isDisposed: true },
+    ]);
+    expect(calls.size).toBe(0);
+  });
+});

@@ -1,0 +1,116 @@
+import { once } from 'events';
+import { AddressInfo, connect, createServer, Server, Socket } from 'net';
+import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
+import { BadMagicError } from '../errors/bad-magic.error';
+import { Frame } from '../protocol/frame';
+import { MessageType } from '../protocol/message-type';
+import { FramedConnection } from './framed-connection';
+import { ConnectionHandler, FramedConnectionOptions } from './framed-connection.options';
+
+interface Side {
+  connection: FramedConnection;
+  frames: Frame[];
+  closed: Promise<Error | undefined>;
+}
+
+function side(socket: Socket, options: FramedConnectionOptions = {}, busy = false): Side {
+  const frames: Frame[] = [];
+  let resolveClosed!: (error: Error | undefined) => void;
+  const closed = new Promise<Error | undefined>((resolve) => (resolveClosed = resolve));
+  const handler: ConnectionHandler = {
+    onFrame: (frame) => frames.push(frame),
+    onClose: (error) => resolveClosed(error),
+    isBusy: () => busy,
+  };
+  return { connection: new FramedConnection(socket, handler, options), frames, closed };
+}
+
+describe('FramedConnection', () => {
+  let server: Server;
+  let accepted: Promise<Socket>;
+
+  beforeEach(async () => {
+    let accept!: (socket: Socket) => void;
+    accepted = new Promise((resolve) => (accept = resolve));
+    server = createServer(accept);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  async function pair(clientOptions: FramedConnectionOptions = {}, serverOptions: FramedConnectionOptions = {}, serverBusy = false): Promise<[Side, Side, Socket]> {
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    const a = side(socket, clientOptions);
+    const b = side(await accepted, serverOptions, serverBusy);
+    return [a, b, socket];
+  }
+
+  it('sends frames written in one tick as one socket write, in order', async () => {
+    const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+    const write = jest.spyOn(socket, 'write');
+    for (let seq = 1; seq <= 100; seq++) a.connection.send({ type: MessageType.Event, seq, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
+    while (b.frames.length < 100) await new Promise((resolve) => setImmediate(resolve));
+    expect(write).toHaveBeenCalledTimes(1);
+    expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    a.connection.close();
+    await Promise.all([a.closed, b.closed]);
+  });
+
+  it('answers PING with PONG itself and hands neither to the handler', async () => {
+    const [a, b] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+    a.connection.send({ type: MessageType.Ping, seq: 42 });
+    a.connection.send({ type: MessageType.Event, seq: 1, meta: { pattern: 'after' } });
+    while (b.frames.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(b.frames.map((f) => f.type)).toEqual([MessageType.Event]);
+    expect(a.frames).toEqual([]);
+    a.connection.close();
+    await Promise.all([a.closed, b.closed]);
+  });
+
+  it('keeps a quiet but live connection open through heartbeats', async () => {
+    const [a, b] = await pair({ heartbeatIntervalMs: 30, missedHeartbeats: 2 }, { heartbeatIntervalMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(a.connection.isOpen).toBe(true);
+    a.connection.close();
+    await expect(a.closed).resolves.toBeUndefined();
+    await b.closed;
+  });
+
+  it('closes with the protocol error when the peer sends garbage', async () => {
+    const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+    socket.write(Buffer.from('garbage-bytes-here'));
+    await expect(b.closed).resolves.toBeInstanceOf(BadMagicError);
+    await a.closed;
+  });
+
+  it('closes an idle connection, but not one with calls in flight', async () => {
+    const [a, b] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0, idleTimeoutMs: 40 });
+    await expect(b.closed).resolves.toBeUndefined();
+    await a.closed;
+
+    const [c, d] = await pairAgain({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0, idleTimeoutMs: 40 }, true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(d.connection.isOpen).toBe(true);
+    c.connection.close();
+    await Promise.all([c.closed, d.closed]);
+  });
+
+  async function pairAgain(...args: Parameters<typeof pair>): Promise<[Side, Side, Socket]> {
+    let accept!: (socket: Socket) => void;
+    accepted = new Promise((resolve) => (accept = resolve));
+    server.removeAllListeners('connection');
+    server.on('connection', accept);
+    return pair(...args);
+  }
+
+  it('reports HeartbeatTimeoutError as the close reason', async () => {
+    const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 25, missedHeartbeats: 2 });
+    // Freeze the client side completely: it neither reads nor answers.
+    socket.removeAllListeners('data');
+    socket.pause();
+    await expect(b.closed).resolves.toBeInstanceOf(HeartbeatTimeoutError);
+    socket.destroy(); // paused, it would never read the EOF
+    await a.closed;
+  });
+});

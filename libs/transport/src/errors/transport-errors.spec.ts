@@ -1,0 +1,25 @@
+import { RemoteError } from './remote.error';
+import { ServerDrainingError } from './server-draining.error';
+import { ServerOverloadedError } from './server-overloaded.error';
+import { fromTransportErrorPayload, toTransportErrorPayload } from './transport-errors';
+import { UnknownPatternError } from './unknown-pattern.error';
+
+describe('transport error payloads', () => {
+  it('round-trip to the same typed error', () => {
+    const cases = [new ServerDrainingError('a:1'), new ServerOverloadedError('busy'), new UnknownPatternError('nope')];
+    for (const error of cases) {
+      const back = fromTransportErrorPayload(toTransportErrorPayload(error, 'nope'), 'a:1');
+      expect(back).toBeInstanceOf(error.constructor);
+      expect(back.code).toBe(error.code);
+      expect(back.retryable).toBe(error.retryable);
+    }
+  });
+
+  it('keeps unknown codes as a RemoteError with the payload', () => {
+    const error = fromTransportErrorPayload({ code: 'FRAME_TOO_LARGE', message: 'too big' }, 'a:1');
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error.code).toBe('FRAME_TOO_LARGE');
+    expect(error.message).toBe('too big');
+    expect((error as RemoteError).payload).toEqual({ code: 'FRAME_TOO_LARGE', message: 'too big' });
+  });
+});
