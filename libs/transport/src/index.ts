@@ -4,3 +4,4 @@ export * from './serializers';
 export * from './connection';
 export * from './server';
 export * from './client';
+export * from './contract';

@@ -26,7 +26,7 @@ import { DEFAULT_SERVER_PORT } from '../server/constants';
 import { Backoff } from './backoff';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './constants';
 import { PendingCall, PendingCalls } from './pending-calls';
-import { RpcClientEvents, RpcClientOptions, RpcClientStatus } from './rpc-client.options';
+import { RpcClientEvents, RpcClientOptions } from './rpc-client.options';
 import { RpcCallOptions, RpcRecord } from './rpc-record';
 
 const NOOP = (): void => undefined;
@@ -40,7 +40,8 @@ const NOOP = (): void => undefined;
  * ClientsModule.register([{ name: 'MATH', customClass: RpcClient, options: { port: 7100 } }])
  * ```
  */
-export class RpcClient extends ClientProxy<RpcClientEvents, RpcClientStatus> implements ConnectionHandler {
+// Status is typed `string` (values: RpcClientStatus) so the class fits `ClientsModule`'s `customClass: Type<ClientProxy>`.
+export class RpcClient extends ClientProxy<RpcClientEvents> implements ConnectionHandler {
   readonly address: string;
   private readonly logger = new Logger(RpcClient.name);
   private readonly events = new EventEmitter();
