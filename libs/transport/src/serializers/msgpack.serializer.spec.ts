@@ -1,0 +1,73 @@
+import { MSGPACK_SERIALIZER_ID } from './constants';
+import { MsgpackSerializer } from './msgpack.serializer';
+import { Serializer } from './serializer';
+
+const ctx = { pattern: 'users.get', kind: 'response' as const };
+const msgpack: Serializer = new MsgpackSerializer();
+const roundTrip = (value: unknown, s: Serializer = msgpack): unknown => s.deserialize(Buffer.from(s.serialize(value, ctx)), ctx);
+
+describe('MsgpackSerializer', () => {
+  it('has the wire id 2 and the name "msgpack"', () => {
+    expect(msgpack.id).toBe(MSGPACK_SERIALIZER_ID);
+    expect(msgpack.name).toBe('msgpack');
+  });
+
+  it('round-trips nested objects, arrays, null and booleans', () => {
+    const value = { a: { b: [1, 'two', { c: null, d: [true, false] }] }, e: [] as unknown[], f: {} };
+    expect(roundTrip(value)).toEqual(value);
+    expect(roundTrip(null)).toBeNull();
+  });
+
+  it('keeps unicode; a lone surrogate arrives as three U+FFFD', () => {
+    const text = 'héllo 👋🏽 世界 한국어 e\u0301';
+    expect(roundTrip({ text })).toEqual({ text });
+    expect(roundTrip('a\ud800b')).toBe('a\ufffd\ufffd\ufffdb');
+  });
+
+  it('keeps Date as Date (including invalid dates) and binary as Buffer', () => {
+    const date = new Date(Date.UTC(1969, 11, 31, 23, 59, 59, 999));
+    expect(roundTrip(date)).toEqual(date);
+    expect(Number.isNaN((roundTrip(new Date(NaN)) as Date).getTime())).toBe(true);
+    const fromBuffer = roundTrip(Buffer.from([1, 2, 255]));
+    const fromU8 = roundTrip(new Uint8Array([3, 4]));
+    expect(Buffer.isBuffer(fromBuffer) && Buffer.isBuffer(fromU8)).toBe(true);
+    expect(fromBuffer).toEqual(Buffer.from([1, 2, 255]));
+    expect(fromU8).toEqual(Buffer.from([3, 4]));
+  });
+
+  it('returns binary as a view of the body unless copyBuffers is set', () => {
+    const body = Buffer.from(msgpack.serialize({ b: Buffer.from('hello') }, ctx));
+    expect((msgpack.deserialize(body, ctx) as { b: Buffer }).b.buffer).toBe(body.buffer);
+    const copying: Serializer = new MsgpackSerializer({ copyBuffers: true });
+    expect((copying.deserialize(body, ctx) as { b: Buffer }).b.buffer).not.toBe(body.buffer);
+  });
+
+  it('keeps undefined in objects and arrays', () => {
+    const back = roundTrip({ a: undefined, list: [undefined, 1] }) as Record<string, unknown>;
+    expect(Object.keys(back)).toEqual(['a', 'list']);
+    expect(back.a).toBeUndefined();
+    expect(back.list).toEqual([undefined, 1]);
+  });
+
+  it('keeps NaN and ±Infinity, turns -0 into 0 and keeps bigint in the int64 range', () => {
+    expect(roundTrip([NaN, Infinity, -Infinity])).toEqual([NaN, Infinity, -Infinity]);
+    expect(Object.is(roundTrip(-0), 0)).toBe(true);
+    expect(roundTrip(-(2n ** 63n))).toBe(-(2n ** 63n));
+    expect(() => msgpack.serialize(2n ** 64n, ctx)).toThrow(RangeError);
+  });
+
+  it('sends Map as an object and Set as an array; mangles a "__proto__" key', () => {
+    expect(roundTrip({ m: new Map<unknown, number>([['a', 1], [2, 2]]), s: new Set([1, 2]) })).toEqual({ m: { a: 1, 2: 2 }, s: [1, 2] });
+    expect(Object.keys(roundTrip(JSON.parse('{"__proto__":1}')) as object)).toEqual(['__proto_']);
+  });
+
+  it('round-trips 100 000 array items', () => {
+    const items = Array.from({ length: 100_000 }, (_, i) => ({ i, s: `#${i}` }));
+    expect(roundTrip(items)).toEqual(items);
+  });
+
+  it('throws on truncated bodies', () => {
+    const body = Buffer.from(msgpack.serialize({ text: 'a long enough string' }, ctx));
+    expect(() => msgpack.deserialize(body.subarray(0, body.length - 3), ctx)).toThrow();
+  });
+});
