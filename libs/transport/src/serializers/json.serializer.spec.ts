@@ -45,6 +45,10 @@ describe('JsonSerializer', () => {
     expect(roundTrip(Number.MAX_SAFE_INTEGER + 2)).toBe(9007199254740992);
   });
 
+  it('sends what toJSON() returns', () => {
+    expect(roundTrip({ money: { toJSON: () => '5.00 EUR' } })).toEqual({ money: '5.00 EUR' });
+  });
+
   it('sends Map and Set as {} and refuses bigint', () => {
     expect(roundTrip({ m: new Map([['a', 1]]), s: new Set([1]) })).toEqual({ m: {}, s: {} });
     expect(() => json.serialize(1n, ctx)).toThrow(TypeError);

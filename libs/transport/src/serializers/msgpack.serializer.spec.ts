@@ -49,7 +49,16 @@ describe('MsgpackSerializer', () => {
     expect(back.list).toEqual([undefined, 1]);
   });
 
+  it('keeps functions as undefined, ignores toJSON and overflows the stack on circular values', () => {
+    expect(roundTrip({ f: () => 1, list: [() => 1] })).toEqual({ f: undefined, list: [undefined] });
+    expect(roundTrip({ when: { toJSON: () => 'x', n: 1 } })).toEqual({ when: { toJSON: undefined, n: 1 } });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => msgpack.serialize(circular, ctx)).toThrow(RangeError);
+  });
+
   it('keeps NaN and ±Infinity, turns -0 into 0 and keeps bigint in the int64 range', () => {
+    expect(roundTrip(Number.MAX_SAFE_INTEGER + 2)).toBe(9007199254740992);
     expect(roundTrip([NaN, Infinity, -Infinity])).toEqual([NaN, Infinity, -Infinity]);
     expect(Object.is(roundTrip(-0), 0)).toBe(true);
     expect(roundTrip(-(2n ** 63n))).toBe(-(2n ** 63n));
