@@ -50,3 +50,16 @@ describe('PendingCalls', () => {
     expect(calls.size).toBe(0);
   });
 });
+
+describe('isSequenceAfter', () => {
+  // Imported lazily to keep this spec about PendingCalls self-contained above.
+  const { isSequenceAfter } = jest.requireActual<typeof import('./rpc.client')>('./rpc.client');
+
+  it('orders sequence ids across the u32 wrap', () => {
+    expect(isSequenceAfter(5, 4)).toBe(true);
+    expect(isSequenceAfter(4, 5)).toBe(false);
+    expect(isSequenceAfter(4, 4)).toBe(false);
+    expect(isSequenceAfter(1, 0xffffffff)).toBe(true);
+    expect(isSequenceAfter(0xffffffff, 1)).toBe(false);
+  });
+});

@@ -20,7 +20,7 @@ import { Frame, FrameMetadata } from '../protocol/frame';
 import { encodeFrame } from '../protocol/frame-encoder';
 import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
-import { Serializer } from '../serializers/serializer';
+import { PayloadKind, Serializer } from '../serializers/serializer';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { DEFAULT_SERVER_PORT } from '../server/constants';
 import { Backoff } from './backoff';
@@ -210,10 +210,10 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
     this.lastError = error;
     const reason = error?.message ?? `${this.address} closed the connection`;
     const closed = new ConnectionClosedError(reason, { cause: error, written: true });
-    const lastRun = this.goAwayReceived ? this.goAwayLastSeq : Infinity;
-    // Calls the server announced it never saw (after its GOAWAY) are safe to send elsewhere.
+    // Calls sent after the last one the server saw (per its GOAWAY) never ran: safe to send elsewhere.
     const notRun = new ServerDrainingError(this.address);
-    this.pending.failAll((call) => (call.seq > lastRun ? notRun : closed));
+    const ran = (seq: number) => !this.goAwayReceived || !isSequenceAfter(seq, this.goAwayLastSeq);
+    this.pending.failAll((call) => (ran(call.seq) ? closed : notRun));
     this._status$.next('disconnected');
     this.events.emit('disconnect', this.address, error);
     if (error !== undefined && !this.goAwayReceived) this.logger.warn(`Lost connection to ${this.address}: ${error.message}`);
@@ -264,16 +264,17 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
   }
 
   private decodeError(call: PendingCall, frame: Frame): unknown {
+    const fromTransport = (frame.flags & FrameFlags.TransportError) !== 0;
     let payload: unknown;
     try {
-      payload = this.decodeBody(frame, call.pattern, 'error');
+      payload = this.decodeBody(frame, call.pattern, fromTransport ? 'transport-error' : 'error');
     } catch (err) {
       return err;
     }
-    return (frame.flags & FrameFlags.TransportError) !== 0 ? fromTransportErrorPayload(payload, this.address) : payload;
+    return fromTransport ? fromTransportErrorPayload(payload, this.address) : payload;
   }
 
-  private decodeBody(frame: Frame, pattern: string, kind: 'response' | 'error'): unknown {
+  private decodeBody(frame: Frame, pattern: string, kind: PayloadKind): unknown {
     if (frame.body === undefined) return undefined;
     const serializer = this.registry.get(frame.serializerId);
     try {
@@ -362,6 +363,15 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
       this.connect().catch(NOOP);
     });
   }
+}
+
+/**
+ * Serial-number order on u32 sequence ids (RFC 1982): correct across wrap-around as long as
+ * fewer than 2^31 calls are in flight, which the in-flight limits guarantee.
+ */
+export function isSequenceAfter(seq: number, reference: number): boolean {
+  const distance = (seq - reference) >>> 0;
+  return distance !== 0 && distance < 0x80000000;
 }
 
 function unwrapRecord(payload: unknown): { data: unknown; options: RpcCallOptions | undefined } {

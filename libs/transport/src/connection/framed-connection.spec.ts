@@ -49,7 +49,7 @@ describe('FramedConnection', () => {
   it('sends frames written in one tick as one socket write, in order', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
-    for (let seq = 1; seq <= 100; seq++) a.connection.send({ type: MessageType.Event, seq, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
+    for (let seq = 1; seq <= 100; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
     while (b.frames.length < 100) await new Promise((resolve) => setImmediate(resolve));
     expect(write).toHaveBeenCalledTimes(1);
     expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));

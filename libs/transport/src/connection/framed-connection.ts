@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Socket } from 'net';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
@@ -15,6 +16,8 @@ import {
   DEFAULT_MISSED_HEARTBEATS,
 } from './constants';
 import { ConnectionHandler, FramedConnectionOptions } from './framed-connection.options';
+
+const logger = new Logger('FramedConnection');
 
 /**
  * A framed, multiplexed connection over one socket, shared by client and server.
@@ -165,7 +168,12 @@ export class FramedConnection {
         return;
       default:
         this.active = true;
-        this.handler.onFrame(frame, this);
+        try {
+          this.handler.onFrame(frame, this);
+        } catch (err) {
+          // A bug in one call's handling must not take down every other call on the connection.
+          logger.error(`Handling a ${MessageType[frame.type]} frame (seq ${frame.seq}) from ${this.label} failed: ${(err as Error)?.stack ?? String(err)}`);
+        }
     }
   }
 

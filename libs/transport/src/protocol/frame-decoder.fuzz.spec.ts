@@ -38,7 +38,7 @@ function randomFrame(): OutgoingFrame {
   const withBody = random() < 0.7;
   return {
     type: TYPES[int(TYPES.length)],
-    serializerId: int(4),
+    serializerId: withBody ? 1 + int(3) : int(4), // a body always names its serializer
     flags: int(256) & ~FrameFlags.NoBody,
     seq: int(0x100000000),
     meta: random() < 0.5 ? undefined : { pattern: `p${int(1000)}`, timeoutMs: int(60_000), headers: random() < 0.5 ? { k: 'v✓' } : undefined },

@@ -59,11 +59,17 @@ describe('FrameDecoder', () => {
   });
 
   it('tells an absent body (NoBody flag) from a zero-length body', () => {
-    const { frames } = decode([encodeFrame({ type: MessageType.Response, seq: 1 }), encodeFrame({ type: MessageType.Response, seq: 2, body: Buffer.alloc(0) })]);
+    const { frames } = decode([encodeFrame({ type: MessageType.Response, seq: 1 }), encodeFrame({ type: MessageType.Response, seq: 2, serializerId: 3, body: Buffer.alloc(0) })]);
     expect(frames[0].body).toBeUndefined();
     expect(frames[0].flags & FrameFlags.NoBody).toBe(FrameFlags.NoBody);
     expect(frames[1].body).toEqual(Buffer.alloc(0));
     expect(frames[1].flags & FrameFlags.NoBody).toBe(0);
+  });
+
+  it('refuses a body that names no serializer (id 0)', () => {
+    const error = decode([encodeFrame({ type: MessageType.Event, seq: 1, body: Buffer.from('{}') })]).error;
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error?.message).toContain('names no serializer');
   });
 
   it('refuses a NoBody frame that carries a body', () => {
@@ -181,7 +187,7 @@ describe('FrameDecoder', () => {
   });
 
   it('ignores unknown flag bits', () => {
-    const bytes = encodeFrame({ type: MessageType.Event, flags: 0xf0, body: Buffer.from('x') });
+    const bytes = encodeFrame({ type: MessageType.Event, flags: 0xf0, serializerId: 1, body: Buffer.from('x') });
     expect(decode([bytes]).frames[0].flags).toBe(0xf0);
   });
 });

@@ -144,6 +144,7 @@ export class FrameDecoder {
     const bodyStart = metaStart + metaLength;
     const noBody = (flags & FrameFlags.NoBody) !== 0;
     if (noBody && bodyStart !== pos + size) throw new ProtocolError('Frame flagged as bodiless carries a body');
+    if (!noBody && buf[pos + 4] === 0) throw new ProtocolError('Frame carries a body but names no serializer (id 0)');
     return {
       type: buf[pos + 3],
       serializerId: buf[pos + 4],

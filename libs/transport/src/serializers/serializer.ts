@@ -1,5 +1,5 @@
 /** Why a value is being (de)serialized: lets schema-based serializers pick a message type. */
-export type PayloadKind = 'request' | 'response' | 'event' | 'error';
+export type PayloadKind = 'request' | 'response' | 'event' | 'error' | 'transport-error';
 
 export interface SerializeContext {
   /** Normalized pattern of the call the payload belongs to. */

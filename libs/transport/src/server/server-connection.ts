@@ -95,7 +95,7 @@ export class ServerConnection implements ConnectionHandler {
     const handler = this.host.findRequestHandler(pattern);
     if (handler === undefined) return this.refuse(frame, new UnknownPatternError(pattern));
 
-    const serializer = this.host.serializers.get(serializerId);
+    const serializer = this.serializerFor(serializerId);
     let data: unknown;
     try {
       data = frame.body === undefined ? undefined : serializer.deserialize(frame.body, { pattern, kind: 'request' });
@@ -183,17 +183,17 @@ export class ServerConnection implements ConnectionHandler {
   }
 
   private refuse(frame: Frame, error: RpcError): void {
-    this.sendTransportError(frame.seq, this.host.serializers.get(frame.serializerId || 1), error, frame.meta.pattern);
+    this.sendTransportError(frame.seq, this.serializerFor(frame.serializerId), error, frame.meta.pattern);
   }
 
   private sendTransportError(seq: number, serializer: Serializer, error: RpcError, pattern?: string, type = MessageType.Error): void {
-    const body = serializer.serialize(toTransportErrorPayload(error, pattern), { pattern: pattern ?? '', kind: 'error' });
+    const body = serializer.serialize(toTransportErrorPayload(error, pattern), { pattern: pattern ?? '', kind: 'transport-error' });
     this.connection.send({ type, seq, serializerId: serializer.id, flags: FrameFlags.TransportError, body });
   }
 
   private onEvent(frame: Frame): void {
     const pattern = frame.meta.pattern ?? '';
-    const serializer = this.host.serializers.get(frame.serializerId || 1);
+    const serializer = this.serializerFor(frame.serializerId);
     let data: unknown;
     try {
       data = frame.body === undefined ? undefined : serializer.deserialize(frame.body, { pattern, kind: 'event' });
@@ -203,6 +203,12 @@ export class ServerConnection implements ConnectionHandler {
     }
     const call: ServerCallState = { seq: frame.seq, peer: this.peer, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
     this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
+  }
+
+  /** The caller's serializer; a bodiless frame (id 0) is answered in the server's first one. */
+  private serializerFor(id: number): Serializer {
+    const registry = this.host.serializers;
+    return registry.has(id) ? registry.get(id) : registry.get(registry.ids()[0]);
   }
 
   private cancel(seq: number): void {
