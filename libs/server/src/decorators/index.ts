@@ -1,0 +1,2 @@
+export * from './rpc-service.decorator';
+export * from './arg.decorator';

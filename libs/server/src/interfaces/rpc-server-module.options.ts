@@ -1,0 +1,29 @@
+import { EtcdRegistryOptions, ServiceRegistry } from '@nestrpc/discovery';
+import { RpcServerOptions } from '@nestrpc/transport';
+
+/** Where the server publishes itself: an etcd cluster, or any ServiceRegistry you built. */
+export type ServerRegistryConfig = { etcd: Omit<EtcdRegistryOptions, 'namespace'> } | { use: ServiceRegistry };
+
+export interface RpcServerModuleOptions {
+  /** Where to listen. Port 0 (the default) picks a free port; the real one is registered. Host default '0.0.0.0'. */
+  listen?: { host?: string; port?: number };
+  /** Address consumers should dial, when it differs from the bound one (containers, NAT). Default: the bound host, or this machine's first external IPv4 when bound to all interfaces. */
+  advertise?: { host?: string; port?: number };
+  /** Omit to serve without registering (direct connections only). */
+  registry?: ServerRegistryConfig;
+  /** Registry namespace (key prefix). Default 'nestrpc'. */
+  namespace?: string;
+  /** Transport limits and serializers, passed to RpcServer. */
+  transport?: Omit<RpcServerOptions, 'host' | 'port'>;
+  /** Also serve the app's plain @MessagePattern/@EventPattern handlers. Default true. */
+  exposeMessagePatterns?: boolean;
+  /** Wait after deregistering, so consumers' watchers drop this instance before it drains. Default 2000 ms. */
+  deregisterGraceMs?: number;
+  /**
+   * Weight overrides from configuration, by `Service` or `Service@version` (the more specific
+   * wins), so one build can run with different weights: `{ HelloService: 3 }`.
+   */
+  weights?: Record<string, number>;
+  /** Extra metadata published with every instance. */
+  metadata?: Record<string, string>;
+}

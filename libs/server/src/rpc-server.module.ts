@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { RpcServer } from '@nestrpc/transport';
+import { RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
+import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
+import { RpcServerHost } from './rpc-server.host';
+import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-server.module-definition';
+
+/**
+ * Serves the app's `@RpcService` providers (and `@MessagePattern` handlers) over nestrpc and
+ * registers them for discovery. Works in HTTP (hybrid) apps and standalone application contexts.
+ *
+ * ```ts
+ * @Module({ imports: [RpcServerModule.forRoot({ listen: { port: 0 }, registry: { etcd: { hosts } } })],
+ *           providers: [HelloServiceV1] })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    RpcHandlerExplorer,
+    RpcServerHost,
+    {
+      provide: RpcServer,
+      inject: [RPC_SERVER_MODULE_OPTIONS],
+      useFactory: (options: RpcServerModuleOptions) =>
+        new RpcServer({ ...options.transport, host: options.listen?.host ?? '0.0.0.0', port: options.listen?.port ?? 0 }),
+    },
+  ],
+  exports: [RpcServer, RpcServerHost],
+})
+export class RpcServerModule extends RpcServerConfigurableModule {}
