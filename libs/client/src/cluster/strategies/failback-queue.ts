@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import { lastValueFrom } from 'rxjs';
+import { DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_DELAY_MS, DEFAULT_FAILBACK_QUEUE_SIZE } from '../../constants';
+import { ClusterCall, ClusterInvoker } from '../cluster-invoker';
+import { failover } from './failover.strategy';
+
+interface Queued {
+  call: ClusterCall;
+  attempts: number;
+}
+
+/**
+ * Failed calls retried in the background, for notifications that must eventually land.
+ * Bounded: a full queue drops the newest call (logged); each call gets a bounded number of
+ * attempts with doubling delay. Timers are unref'd and cleared on close.
+ */
+export class FailbackQueue {
+  private readonly logger = new Logger('RpcCluster:failback');
+  private readonly queue: Queued[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private delay = DEFAULT_FAILBACK_DELAY_MS;
+  private closed = false;
+
+  constructor(
+    private readonly invoker: ClusterInvoker,
+    private readonly capacity = DEFAULT_FAILBACK_QUEUE_SIZE,
+    private readonly maxAttempts = DEFAULT_FAILBACK_ATTEMPTS,
+  ) {}
+
+  get size(): number {
+    return this.queue.length;
+  }
+
+  add(call: ClusterCall): boolean {
+    if (this.closed || this.queue.length >= this.capacity) {
+      this.logger.error(`Failback queue full (${this.capacity}); dropping ${call.pattern}`);
+      return false;
+    }
+    this.queue.push({ call, attempts: 1 });
+    this.schedule();
+    return true;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length > 0) this.logger.warn(`Closing with ${this.queue.length} call(s) still queued for retry`);
+    this.queue.length = 0;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.closed || this.queue.length === 0) return;
+    this.timer = setTimeout(() => void this.flush(), this.delay);
+    this.timer.unref();
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    const batch = this.queue.splice(0, this.queue.length);
+    let failed = 0;
+    await Promise.all(
+      batch.map(async (item) => {
+        try {
+          await lastValueFrom(failover(this.invoker, item.call), { defaultValue: undefined });
+          this.logger.log(`${item.call.pattern} succeeded on retry ${item.attempts}`);
+        } catch (err) {
+          failed++;
+          if (++item.attempts > this.maxAttempts) this.logger.error(`${item.call.pattern} given up after ${this.maxAttempts} attempts: ${(err as Error)?.message}`);
+          else if (!this.closed) this.queue.push(item);
+        }
+      }),
+    );
+    this.delay = failed > 0 ? Math.min(this.delay * 2, 30_000) : DEFAULT_FAILBACK_DELAY_MS;
+    this.schedule();
+  }
+}

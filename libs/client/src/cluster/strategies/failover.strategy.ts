@@ -1,0 +1,44 @@
+import { Observable, Subscription } from 'rxjs';
+import { isRetrySafe } from '../call-errors';
+import { ClusterStrategy } from './cluster-strategy';
+
+/**
+ * Tries another instance when an attempt fails in a way that is safe to retry (the request was
+ * not run, or the method is idempotent), up to `retries` extra attempts, while the retry
+ * budget allows, and only before any value reached the caller.
+ */
+export const failover: ClusterStrategy = (invoker, call) =>
+  new Observable<unknown>((subscriber) => {
+    const tried = new Set<string>();
+    let current: Subscription | undefined;
+    let emitted = false;
+    let lastError: unknown;
+    invoker.budget.onCall();
+
+    const attempt = (): void => {
+      let instance;
+      try {
+        instance = invoker.pick(call, tried);
+      } catch (noneLeft) {
+        subscriber.error(lastError ?? noneLeft);
+        return;
+      }
+      tried.add(instance.id);
+      current = invoker.attempt(instance, call).subscribe({
+        next: (value) => {
+          emitted = true;
+          subscriber.next(value);
+        },
+        error: (err: unknown) => {
+          const again = !emitted && tried.size <= call.policy.retries && isRetrySafe(err, call.policy.idempotent) && invoker.budget.tryRetry();
+          if (!again) return subscriber.error(err);
+          lastError = err;
+          attempt();
+        },
+        complete: () => subscriber.complete(),
+      });
+    };
+
+    attempt();
+    return () => current?.unsubscribe();
+  });

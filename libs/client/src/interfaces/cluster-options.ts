@@ -1,0 +1,42 @@
+import type { BalancerLike, EtcdRegistryOptions, ServiceRegistry, StaticRegistryOptions } from '@nestrpc/discovery';
+import type { RpcClientOptions } from '@nestrpc/transport';
+
+export type ClusterStrategyName = 'failover' | 'failfast' | 'failsafe' | 'failback' | 'forking' | 'broadcast';
+
+/** Where consumers discover providers. `use` takes a registry you built (shared, not closed by us). */
+export type ClientRegistryConfig = { etcd: EtcdRegistryOptions } | { static: StaticRegistryOptions } | { use: ServiceRegistry };
+
+/** Per-call behaviour; set per contract, overridden per method. */
+export interface CallPolicy {
+  /** Fault tolerance around the balancer. Default 'failover'. */
+  cluster?: ClusterStrategyName;
+  /** failover: extra attempts on other instances. Default 2. */
+  retries?: number;
+  /** Per-attempt timeout (ms). Default: the transport's 30 000. */
+  timeoutMs?: number;
+  /** Safe to run twice: failover may retry it after ambiguous failures (timeouts, dropped connections). */
+  idempotent?: boolean;
+  /** failsafe/failback: the value returned instead of the error. Default undefined. */
+  fallback?: unknown;
+  /** forking: parallel calls. Default 2. */
+  forks?: number;
+}
+
+export interface RpcClusterClientOptions extends CallPolicy {
+  /** Service name (usually the contract class name). */
+  service: string;
+  /** Semver range of acceptable versions. Default '*'. */
+  version?: string;
+  /** Registry to discover instances from; a cluster client built from options owns (and closes) it. */
+  registry: ClientRegistryConfig;
+  /** Load balancer: 'weighted-round-robin' (default), 'random', 'weighted-random', 'round-robin', 'least-active', 'p2c', 'consistent-hash', a class, an instance or `{ type, options }`. */
+  balancer?: BalancerLike;
+  /** Options of the per-instance connections (serializer, heartbeats, limits, TLS...). */
+  transport?: Omit<RpcClientOptions, 'host' | 'port'>;
+  /** Ejection of instances whose connection fails. */
+  ejection?: { baseMs?: number; maxMs?: number };
+  /** Bound on retries: ratio of calls plus a floor per second. */
+  retryBudget?: { ratio?: number; minPerSecond?: number };
+  /** Method → policy overrides (for typed proxies: method names; for send(): patterns). */
+  methods?: Record<string, CallPolicy>;
+}

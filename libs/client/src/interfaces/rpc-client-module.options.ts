@@ -1,0 +1,25 @@
+import type { BalancerLike } from '@nestrpc/discovery';
+import type { RpcClientOptions, RpcContract } from '@nestrpc/transport';
+import { CallPolicy, ClientRegistryConfig } from './cluster-options';
+
+export interface RpcClientModuleOptions {
+  /** Where providers are discovered. */
+  registry: ClientRegistryConfig;
+  /** Registry namespace (etcd key prefix). Default 'nestrpc'. */
+  namespace?: string;
+  /** Defaults for every contract: policy, balancer and connection options. */
+  defaults?: CallPolicy & { balancer?: BalancerLike; transport?: Omit<RpcClientOptions, 'host' | 'port'> };
+}
+
+/** One contract (and version range) a module wants to call. */
+export interface RpcFeature extends CallPolicy {
+  contract: RpcContract;
+  /** Semver range. Default '*'. */
+  version?: string;
+  /** Service name when it is not the contract's class name. */
+  name?: string;
+  balancer?: BalancerLike;
+  transport?: Omit<RpcClientOptions, 'host' | 'port'>;
+  /** Per-method policy, e.g. `{ getStock: { idempotent: true }, reserve: { cluster: 'failfast' } }`. */
+  methods?: Record<string, CallPolicy>;
+}

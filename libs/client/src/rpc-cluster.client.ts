@@ -1,0 +1,159 @@
+import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
+import { InvalidMessageError } from '@nestrpc/transport';
+import { lastValueFrom, Observable, throwError } from 'rxjs';
+import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
+import { ClusterCall, ClusterInvoker } from './cluster/cluster-invoker';
+import { createRegistry } from './cluster/create-registry';
+import { InstancePool } from './cluster/instance-pool';
+import { RetryBudget } from './cluster/retry-budget';
+import { broadcast, ClusterStrategy, failbackWith, FailbackQueue, failfast, failover, failsafe, forking } from './cluster/strategies';
+import { CallPolicy, ClusterStrategyName, RpcClusterClientOptions } from './interfaces/cluster-options';
+
+/**
+ * Nest ClientProxy for a whole service: discovers its instances, balances calls over one
+ * pooled connection per instance, and applies a cluster strategy (failover by default).
+ *
+ * ```ts
+ * ClientsModule.register([{ name: 'HELLO', customClass: RpcClusterClient,
+ *   options: { service: 'HelloService', version: '^1', registry: { etcd: { hosts: 'http://127.0.0.1:2379' } } } }])
+ * ```
+ * A consumer may start before its providers: calls fail with NoProvidersError until one registers.
+ */
+export class RpcClusterClient extends ClientProxy {
+  readonly service: string;
+  readonly range: string;
+  private readonly registry: ServiceRegistry;
+  private readonly ownsRegistry: boolean;
+  private readonly pool: InstancePool;
+  private readonly invoker: ClusterInvoker;
+  private readonly failbackQueue: FailbackQueue;
+  private readonly strategies: Record<ClusterStrategyName, ClusterStrategy>;
+  private readonly hashByKey: boolean;
+  private readonly policies = new Map<string, ClusterCall['policy']>();
+
+  constructor(private readonly options: RpcClusterClientOptions) {
+    super();
+    this.service = validateServiceName(options.service);
+    this.range = parseVersionRange(options.version ?? '*');
+    const { registry, owned } = createRegistry(options.registry);
+    this.registry = registry;
+    this.ownsRegistry = owned;
+    this.pool = new InstancePool(registry, this.service, this.range, {
+      transport: options.transport,
+      ejectionBaseMs: options.ejection?.baseMs,
+      ejectionMaxMs: options.ejection?.maxMs,
+    });
+    const balancer = resolveBalancer(options.balancer);
+    this.hashByKey = balancer.name === 'consistent-hash';
+    const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
+    this.invoker = new ClusterInvoker(this.pool, balancer, new InstanceStats(), budget);
+    this.failbackQueue = new FailbackQueue(this.invoker);
+    this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
+    for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
+  }
+
+  /** Starts discovery. Resolves at once: no provider is needed to start. */
+  async connect(): Promise<void> {
+    this.pool.start();
+  }
+
+  async close(): Promise<void> {
+    this.failbackQueue.close();
+    await this.pool.close();
+    if (this.ownsRegistry) await this.registry.close();
+  }
+
+  unwrap<T>(): T {
+    return this.pool as T;
+  }
+
+  /** The instances currently known (for health pages and tests). */
+  instances(): ReturnType<InstancePool['healthy']> {
+    return this.pool.all;
+  }
+
+  isEjected(id: string): boolean {
+    return this.pool.isEjected(id);
+  }
+
+  /**
+   * Calls `pattern` through the cluster strategy. `method` selects per-method policy
+   * (typed proxies pass the method name; `send()` passes the pattern).
+   */
+  invoke<T = unknown>(pattern: string, data: unknown, method = pattern): Observable<T> {
+    this.pool.start();
+    const policy = this.policyFor(method);
+    const call: ClusterCall = { pattern, data, policy, key: this.hashByKey ? routingKey(data) : undefined };
+    return this.strategyOf(policy.cluster)(this.invoker, call) as Observable<T>;
+  }
+
+  override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
+    if (pattern === undefined || pattern === null) return throwError(() => new InvalidMessageError('A call needs a pattern'));
+    const normalized = typeof pattern === 'string' ? pattern : this.normalizePattern(pattern as never);
+    return this.invoke<TResult>(normalized, data);
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const subscription = this.send(packet.pattern, packet.data).subscribe({
+      next: (response) => callback({ response }),
+      error: (err: unknown) => callback({ err, isDisposed: true }),
+      complete: () => callback({ isDisposed: true }),
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  /** Events go to one instance picked by the balancer, with failover when the event was not sent. */
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    this.pool.start();
+    const pattern = typeof packet.pattern === 'string' ? packet.pattern : this.normalizePattern(packet.pattern);
+    const tried = new Set<string>();
+    const call: ClusterCall = { pattern, data: packet.data, policy: this.policyFor(pattern) };
+    for (;;) {
+      const instance = this.invoker.pick(call, tried);
+      tried.add(instance.id);
+      const client = this.pool.client(instance);
+      try {
+        await client.connect();
+        await lastValueFrom(client.emit(pattern, packet.data), { defaultValue: undefined });
+        return undefined as T;
+      } catch (err) {
+        this.pool.onFailure(instance, err);
+        if (tried.size > call.policy.retries) throw err;
+      }
+    }
+  }
+
+  private policyFor(method: string): ClusterCall['policy'] {
+    let policy = this.policies.get(method);
+    if (policy === undefined) {
+      const merged: CallPolicy = { ...withoutUndefined(this.options), ...this.options.methods?.[method] };
+      policy = {
+        ...merged,
+        cluster: merged.cluster ?? DEFAULT_CLUSTER_STRATEGY,
+        retries: merged.retries ?? DEFAULT_RETRIES,
+        idempotent: merged.idempotent ?? false,
+        forks: merged.forks ?? DEFAULT_FORKS,
+      };
+      this.policies.set(method, policy);
+    }
+    return policy;
+  }
+
+  private strategyOf(name: ClusterStrategyName | undefined): ClusterStrategy {
+    const strategy = this.strategies[name ?? DEFAULT_CLUSTER_STRATEGY];
+    if (strategy === undefined) throw new TypeError(`Unknown cluster strategy "${name}" (known: ${Object.keys(this.strategies).join(', ')})`);
+    return strategy;
+  }
+}
+
+function withoutUndefined(options: RpcClusterClientOptions): CallPolicy {
+  const { cluster, retries, timeoutMs, idempotent, fallback, forks } = options;
+  return Object.fromEntries(Object.entries({ cluster, retries, timeoutMs, idempotent, fallback, forks }).filter(([, v]) => v !== undefined));
+}
+
+/** Consistent hashing routes by the first argument (typed proxies) or the payload (send). */
+function routingKey(data: unknown): string {
+  const first = Array.isArray(data) ? data[0] : data;
+  return typeof first === 'string' ? first : JSON.stringify(first) ?? '';
+}
