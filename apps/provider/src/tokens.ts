@@ -1,0 +1,1 @@
+export const PROVIDER_CONFIG = Symbol('PROVIDER_CONFIG');

@@ -1,0 +1,2 @@
+export * from './hello.service';
+export * from './inventory.service';
