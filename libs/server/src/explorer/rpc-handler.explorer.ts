@@ -31,12 +31,19 @@ type Instance = Record<string, unknown> & object;
 export class RpcHandlerExplorer {
   private readonly logger = new Logger('RpcServerModule');
   private readonly paramsFactory = new RpcParamsFactory();
+  private readonly contextCreator: ExternalContextCreator;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly contextCreator: ExternalContextCreator,
-  ) {}
+    contextCreator: ExternalContextCreator,
+  ) {
+    // ExternalContextCreator collapses Observable results to their last value (it was made for
+    // HTTP-like callers). RPC handlers stream, so results pass through untouched; the transport
+    // sends each value. Covered by the streaming tests in test/server and test/client.
+    this.contextCreator = Object.create(contextCreator) as ExternalContextCreator;
+    this.contextCreator.transformToResult = async (result: unknown) => result;
+  }
 
   exploreServices(): { services: ExposedService[]; handlers: VersionedHandler[] } {
     const services: ExposedService[] = [];
