@@ -1,0 +1,31 @@
+import { ServiceInstance } from '../instance/service-instance';
+import { BalancerOptions, LoadBalancer } from './load-balancer';
+import { loadOf, PickContext } from './pick-context';
+import { Rng } from './rng';
+import { pickWeighted } from './weighted-random.balancer';
+
+/** Fewest calls in flight wins; ties are broken by weighted random (as Dubbo's leastactive). */
+export class LeastActiveBalancer extends LoadBalancer {
+  readonly name: string = 'least-active';
+  private readonly rng: Rng;
+
+  constructor(options: BalancerOptions = {}) {
+    super();
+    this.rng = options.rng ?? Math.random;
+  }
+
+  protected choose(candidates: readonly ServiceInstance[], ctx: PickContext): ServiceInstance {
+    let least = Infinity;
+    let tied: ServiceInstance[] = [];
+    for (const c of candidates) {
+      const active = loadOf(ctx, c.id).active;
+      if (active < least) {
+        least = active;
+        tied = [c];
+      } else if (active === least) {
+        tied.push(c);
+      }
+    }
+    return tied.length === 1 ? tied[0] : pickWeighted(tied, this.rng);
+  }
+}

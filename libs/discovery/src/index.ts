@@ -1,0 +1,4 @@
+export * from './balancer';
+export * from './errors';
+export * from './instance';
+export * from './registry';

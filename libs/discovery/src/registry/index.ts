@@ -1,0 +1,3 @@
+export * from './instance-list';
+export * from './service-registry';
+export * from './static-registry';
