@@ -5,4 +5,5 @@ export * from './invalid-version-range.error';
 export * from './invalid-version.error';
 export * from './no-providers.error';
 export * from './registry-closed.error';
+export * from './registry-request.error';
 export * from './registry-unavailable.error';

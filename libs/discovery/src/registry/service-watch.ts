@@ -1,0 +1,263 @@
+import { LoggerService } from '@nestjs/common';
+import { IKeyValue, IWatchResponse, Watcher } from 'etcd3';
+import { instanceKey, servicePrefix } from '../instance/key-layout';
+import { ServiceInstance } from '../instance/service-instance';
+import { Backoff } from './backoff';
+import { settleWithin } from './deadline';
+import { EmptyPushGuard } from './empty-push-guard';
+import { DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, EMPTY_PUSH_RECONNECT_WINDOW_MS } from './etcd-registry.options';
+import { EtcdKv } from './etcd-kv';
+import { byId } from './instance-list';
+import { parseRegistryEntry } from './registry-entry';
+
+export interface ServiceWatchListener {
+  next(instances: readonly ServiceInstance[]): void;
+  complete(): void;
+}
+
+export interface ServiceWatchDeps {
+  readonly kv: EtcdKv;
+  readonly namespace: string;
+  readonly logger: LoggerService;
+  readonly emptyPush: { readonly enabled: boolean; readonly holdMs: number };
+  /** The saved list for cold starts while etcd is down. */
+  readonly fallback: (service: string) => { instances: readonly ServiceInstance[]; savedAt: number } | undefined;
+  /** Every list published from etcd (for the snapshot). */
+  readonly onPublish: (service: string, instances: readonly ServiceInstance[]) => void;
+}
+
+/**
+ * One etcd watcher for all versions of one service, shared by every consumer of the service.
+ * Initial get, then watch from revision + 1, so no change falls between the two. The watcher is
+ * re-created (re-list, diff, watch again) when etcd reports an error such as compaction, and when a
+ * reconnected stream shows another cluster id or an older revision (etcd replaced or restored:
+ * etcd3 would silently keep its old start revision and miss events). The last list keeps being
+ * served while etcd is unreachable.
+ */
+export class ServiceWatch {
+  readonly prefix: string;
+  private readonly entries = new Map<string, ServiceInstance>();
+  private readonly listeners = new Set<ServiceWatchListener>();
+  private readonly backoff = new Backoff(DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS);
+  private readonly guard: EmptyPushGuard;
+  private published: readonly ServiceInstance[] | undefined;
+  private watcher: Watcher | undefined;
+  private revision = 0;
+  private clusterId: string | undefined;
+  private syncing = false;
+  private resyncWanted = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private holdTimer: NodeJS.Timeout | undefined;
+  private disconnected = false;
+  private failures = 0;
+  private closed = false;
+  /** True once a list came from etcd (not only from the snapshot). */
+  synced = false;
+
+  constructor(
+    readonly service: string,
+    private readonly deps: ServiceWatchDeps,
+  ) {
+    this.prefix = servicePrefix(deps.namespace, service);
+    this.guard = new EmptyPushGuard(deps.emptyPush.enabled, deps.emptyPush.holdMs, EMPTY_PUSH_RECONNECT_WINDOW_MS);
+  }
+
+  /** The list being served; undefined until the first list (from etcd, the snapshot, or empty after a failure). */
+  get current(): readonly ServiceInstance[] | undefined {
+    return this.published;
+  }
+
+  start(): void {
+    void this.sync('start');
+  }
+
+  subscribe(listener: ServiceWatchListener): () => void {
+    this.listeners.add(listener);
+    if (this.published !== undefined) listener.next(this.published);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(stepMs = DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.holdTimer);
+    for (const listener of [...this.listeners]) listener.complete();
+    this.listeners.clear();
+    await this.dropWatcher(stepMs);
+  }
+
+  private async sync(reason: string): Promise<void> {
+    if (this.closed) return;
+    if (this.syncing) {
+      this.resyncWanted = true;
+      return;
+    }
+    this.syncing = true;
+    try {
+      await this.dropWatcher(DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS);
+      const listed = await this.deps.kv.list(this.prefix);
+      if (this.closed) return;
+      if (this.clusterId !== undefined && this.clusterId !== listed.clusterId) {
+        this.deps.logger.warn(`etcd cluster changed (id ${this.clusterId} → ${listed.clusterId}); re-listed ${this.service}`);
+      }
+      this.clusterId = listed.clusterId;
+      this.revision = listed.revision;
+      this.entries.clear();
+      for (const kv of listed.kvs) this.apply(kv);
+      this.synced = true;
+      this.publish(true);
+      await this.openWatcher(listed.revision + 1);
+      if (this.failures > 0) this.deps.logger.log(`Watching ${this.service} again after ${this.failures} failed attempt(s) (${reason})`);
+      this.failures = 0;
+      this.backoff.reset();
+    } catch (error) {
+      if (this.closed) return;
+      this.onSyncFailure(error as Error);
+    } finally {
+      this.syncing = false;
+      if (this.resyncWanted && !this.closed && this.retryTimer === undefined) {
+        this.resyncWanted = false;
+        void this.sync('resync requested');
+      }
+    }
+  }
+
+  private onSyncFailure(error: Error): void {
+    this.failures++;
+    if (this.published === undefined) this.serveFallback();
+    const message = `Cannot watch ${this.service}: ${error.message}; serving ${this.published?.length ?? 0} cached instance(s), retrying`;
+    if (this.failures === 1) this.deps.logger.warn(message);
+    else this.deps.logger.debug?.(message);
+    const delay = this.backoff.next();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.sync('retry');
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private serveFallback(): void {
+    const saved = this.deps.fallback(this.service);
+    if (saved !== undefined) {
+      for (const instance of saved.instances) this.entries.set(instanceKey(this.deps.namespace, instance.service, instance.version, instance.id), instance);
+      this.deps.logger.warn(`Serving ${saved.instances.length} ${this.service} instance(s) from the snapshot saved ${new Date(saved.savedAt).toISOString()}`);
+    }
+    this.published = [...this.entries.values()].sort(byId);
+    this.emit();
+  }
+
+  private async openWatcher(startRevision: number): Promise<void> {
+    const creating = this.deps.kv.client.watch().prefix(this.prefix).startRevision(String(startRevision)).create();
+    let watcher: Watcher;
+    try {
+      watcher = await this.deps.kv.bounded(creating, `watch ${this.prefix}`);
+    } catch (error) {
+      // The create may still complete later; do not leave that watcher running.
+      creating.then((late) => late.cancel(), () => undefined).catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      await settleWithin(watcher.cancel(), DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS);
+      return;
+    }
+    this.watcher = watcher;
+    this.disconnected = false;
+    watcher
+      .on('put', (kv: IKeyValue) => this.onChange(kv, false))
+      .on('delete', (kv: IKeyValue) => this.onChange(kv, true))
+      .on('data', (res: IWatchResponse) => (this.revision = Math.max(this.revision, Number(res.header.revision))))
+      .on('connected', (res: IWatchResponse) => this.onConnected(watcher, res))
+      .on('disconnected', (error: Error) => this.onDisconnected(watcher, error))
+      .on('error', (error: Error) => this.onWatchError(watcher, error));
+  }
+
+  private onChange(kv: IKeyValue, deleted: boolean): void {
+    if (deleted) this.entries.delete(kv.key.toString());
+    else this.apply(kv);
+    this.publish(false);
+  }
+
+  /** Adds or replaces one entry; malformed keys and values are logged and skipped (and drop what was there). */
+  private apply(kv: IKeyValue): void {
+    const key = kv.key.toString();
+    try {
+      this.entries.set(key, parseRegistryEntry(key, kv.value.toString(), this.service));
+    } catch (error) {
+      this.entries.delete(key);
+      this.deps.logger.warn(`Skipping invalid registry entry ${key}: ${(error as Error).message}`);
+    }
+  }
+
+  private onConnected(watcher: Watcher, res: IWatchResponse): void {
+    if (watcher !== this.watcher) return;
+    const clusterId = String(res.header.cluster_id);
+    const revision = Number(res.header.revision);
+    if (clusterId !== this.clusterId || revision < this.revision) {
+      this.deps.logger.warn(`etcd came back as a different cluster or with an older revision (id ${clusterId}, revision ${revision} < ${this.revision}): re-listing ${this.service}`);
+      this.guard.noteReconnect(Date.now());
+      void this.sync('etcd replaced');
+      return;
+    }
+    if (!this.disconnected) return;
+    this.disconnected = false;
+    this.guard.noteReconnect(Date.now());
+    this.deps.logger.log(`Watch of ${this.service} reconnected`);
+  }
+
+  private onDisconnected(watcher: Watcher, error: Error): void {
+    if (watcher !== this.watcher || this.disconnected) return;
+    this.disconnected = true;
+    this.deps.logger.warn(`Watch of ${this.service} disconnected (${error.message}); serving ${this.published?.length ?? 0} cached instance(s)`);
+  }
+
+  private onWatchError(watcher: Watcher, error: Error): void {
+    if (watcher !== this.watcher) return;
+    this.deps.logger.warn(`Watch of ${this.service} failed (${error.message}); re-listing`);
+    void this.sync('watch error');
+  }
+
+  private publish(bulk: boolean): void {
+    const next = [...this.entries.values()].sort(byId);
+    const decision = this.guard.decide(this.published?.length ?? 0, next.length, bulk, Date.now());
+    if (decision === 'hold') {
+      if (this.holdTimer === undefined) {
+        this.deps.logger.warn(
+          `etcd suddenly lists no ${this.service} instance; still serving the last ${this.published?.length} for up to ${this.guard.holdMs} ms (empty-push protection)`,
+        );
+        this.holdTimer = setTimeout(() => this.endHold(), this.guard.holdMs);
+        this.holdTimer.unref();
+      }
+      return;
+    }
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.published = next;
+    this.deps.onPublish(this.service, next);
+    this.emit();
+  }
+
+  private endHold(): void {
+    this.holdTimer = undefined;
+    this.guard.release();
+    this.published = [...this.entries.values()].sort(byId);
+    this.deps.logger.warn(`Believing etcd: ${this.service} now has ${this.published.length} instance(s)`);
+    this.deps.onPublish(this.service, this.published);
+    this.emit();
+  }
+
+  private emit(): void {
+    const list = this.published;
+    if (list === undefined) return;
+    for (const listener of [...this.listeners]) listener.next(list);
+  }
+
+  private async dropWatcher(stepMs: number): Promise<void> {
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    if (watcher === undefined) return;
+    watcher.removeAllListeners();
+    watcher.on('error', () => undefined);
+    await settleWithin(watcher.cancel(), stepMs);
+  }
+}

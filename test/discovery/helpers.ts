@@ -1,0 +1,50 @@
+import { LoggerService } from '@nestjs/common';
+import { ServiceInstanceInit } from '../../libs/discovery/src';
+
+/** A logger that keeps every line, for asserting on what the registry says. */
+export class MemoryLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown): void {
+    this.lines.push(`LOG ${String(message)}`);
+  }
+  warn(message: unknown): void {
+    this.lines.push(`WARN ${String(message)}`);
+  }
+  error(message: unknown): void {
+    this.lines.push(`ERROR ${String(message)}`);
+  }
+  debug(message: unknown): void {
+    this.lines.push(`DEBUG ${String(message)}`);
+  }
+  has(pattern: RegExp): boolean {
+    return this.lines.some((line) => pattern.test(line));
+  }
+}
+
+let counter = 0;
+
+/** A unique namespace per test, so tests sharing one etcd never see each other's keys. */
+export function uniqueNamespace(): string {
+  return `t${process.pid}-${++counter}-${Date.now().toString(36)}`;
+}
+
+export function instance(id: string, patch: Partial<ServiceInstanceInit> = {}): ServiceInstanceInit {
+  return { id, service: 'Hello', version: '1.0.0', host: '127.0.0.1', port: 4000, ...patch };
+}
+
+/** Parses a watcher fixture line `LIST <ms> <json>`. */
+export function parseList(line: string): { at: number; list: Array<{ id: string; version: string; weight: number }> } | undefined {
+  const match = /^LIST (\S+) (.*)$/.exec(line);
+  return match === null ? undefined : { at: Number(match[1]), list: JSON.parse(match[2]) };
+}
+
+/** Matches a LIST line whose ids are exactly `ids` (in order), optionally checking weights. */
+export function listOf(ids: string[], weights?: number[]) {
+  return (line: string) => {
+    const parsed = parseList(line);
+    if (parsed === undefined) return undefined;
+    if (parsed.list.map((i) => i.id).join(',') !== ids.join(',')) return undefined;
+    if (weights !== undefined && parsed.list.map((i) => i.weight).join(',') !== weights.join(',')) return undefined;
+    return parsed;
+  };
+}
