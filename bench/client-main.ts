@@ -1,0 +1,64 @@
+/**
+ * Client child: `client-main.ts '<ClientSpec JSON>'`. Connects, runs the cells in order and
+ * prints one `@@bench {json}` line per event (start, window, result...). Exits with code 3 when
+ * a cell's calls do not settle after its window, so the orchestrator restarts both sides.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_EXIT, onStdinCommands } from './lib/child-protocol';
+import { checkEcho, runCell } from './lib/load';
+import { findSystem } from './systems';
+import { BenchClient } from './systems/types';
+
+const EXIT_UNDRAINED = 3;
+const CLOSE_TIMEOUT_MS = 2_000;
+
+function emit(message: ClientMessage): void {
+  process.stdout.write(`${CLIENT_LINE}${JSON.stringify(message)}\n`);
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2]) as ClientSpec;
+  Logger.overrideLogger(['error']);
+  onStdinCommands((command) => command === COMMAND_EXIT && process.exit(0), () => process.exit(0));
+
+  const system = await findSystem(spec.system).load();
+  const client = await system.createClient({ host: spec.host, ports: spec.ports });
+  emit({ type: 'ready', idleRssMiB: Math.round(process.memoryUsage.rss() / 2 ** 20) });
+
+  for (const cell of spec.cells) {
+    emit({ type: 'start', cell: cell.id });
+    if (cell.kind === 'stream' && client.stream === undefined) {
+      emit({ type: 'skipped', cell: cell.id, reason: 'streaming not implemented for this system' });
+      continue;
+    }
+    const mismatch = cell.kind === 'unary' ? await checkEcho(client, cell) : undefined;
+    if (mismatch !== undefined) {
+      emit({ type: 'skipped', cell: cell.id, reason: mismatch });
+      continue;
+    }
+    const run = await runCell(client, cell, spec, () => emit({ type: 'window', cell: cell.id }));
+    emit({ type: 'result', measurement: run.measurement });
+    const settled = await Promise.race([run.settled.then(() => true), delay(spec.drainMs).then(() => false)]);
+    if (!settled) {
+      emit({ type: 'undrained', cell: cell.id });
+      process.exit(EXIT_UNDRAINED);
+    }
+  }
+  await closeWithin(client, CLOSE_TIMEOUT_MS);
+  emit({ type: 'done' });
+  process.exit(0);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function closeWithin(client: BenchClient, timeoutMs: number): Promise<void> {
+  return Promise.race([client.close().catch(() => undefined), delay(timeoutMs)]);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`client ${process.argv[2]?.slice(0, 80)} failed: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { CellMeasurement, CellSpec } from './cells';
+
+/** Lines the children print on stdout that the orchestrator reads; anything else is ignored. */
+export const SERVER_READY = 'READY ';
+export const SERVER_STATS = 'STATS ';
+export const SERVER_UNAVAILABLE = 'UNAVAILABLE ';
+export const CLIENT_LINE = '@@bench ';
+
+/** Commands the orchestrator writes to a child's stdin, one per line. */
+export const COMMAND_STATS = 'stats';
+export const COMMAND_EXIT = 'exit';
+
+/** What the client child is told to do (argv[2], JSON). */
+export interface ClientSpec {
+  system: string;
+  host: string;
+  ports: number[];
+  cells: CellSpec[];
+  warmupMs: number;
+  windowMs: number;
+  /** How long finished workers may take to settle their last calls after the window. */
+  drainMs: number;
+}
+
+export type ClientMessage =
+  | { type: 'ready'; idleRssMiB: number }
+  | { type: 'start'; cell: string }
+  | { type: 'window'; cell: string }
+  | { type: 'result'; measurement: CellMeasurement }
+  | { type: 'skipped'; cell: string; reason: string }
+  | { type: 'undrained'; cell: string }
+  | { type: 'done' };
+
+/** Reads commands from stdin; `onEnd` also runs when the parent goes away (stdin closes). */
+export function onStdinCommands(onCommand: (command: string) => void, onEnd: () => void): void {
+  let buffered = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line !== '') onCommand(line);
+    }
+  });
+  process.stdin.on('end', onEnd);
+  process.stdin.on('close', onEnd);
+}

@@ -1,0 +1,69 @@
+import { allCells, CellSpec } from './cells';
+import { SYSTEMS, SystemEntry } from '../systems';
+
+export interface BenchOptions {
+  mode: 'quick' | 'full';
+  systems: SystemEntry[];
+  cells: CellSpec[];
+  warmupMs: number;
+  windowMs: number;
+  profile: boolean;
+  verbose: boolean;
+  /** True when every system and cell runs (only then are results/README treated as the reference run). */
+  complete: boolean;
+}
+
+const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--profile] [--verbose]
+  systems: ${SYSTEMS.map((s) => s.name).join(', ')}
+  cells:   ${allCells().map((c) => c.id).join(', ')}`;
+
+const WINDOW_MS = { quick: 2_000, full: 5_000 } as const;
+const WARMUP_MS = { quick: 700, full: 1_500 } as const;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (match === null) fail(`Unexpected argument "${arg}"`);
+    flags.set(match[1], match[2] ?? 'true');
+  }
+  for (const name of flags.keys()) {
+    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'profile', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
+  }
+  if (flags.has('help')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const mode = flags.has('quick') ? 'quick' : 'full';
+  const systems = pick(flags.get('only'), SYSTEMS, (s) => s.name, 'system');
+  const cells = pick(flags.get('cells'), allCells(), (c) => c.id, 'cell');
+  return {
+    mode,
+    systems,
+    cells,
+    windowMs: seconds(flags.get('duration'), WINDOW_MS[mode], '--duration'),
+    warmupMs: seconds(flags.get('warmup'), WARMUP_MS[mode], '--warmup'),
+    profile: flags.has('profile'),
+    verbose: flags.has('verbose'),
+    complete: systems.length === SYSTEMS.length && cells.length === allCells().length,
+  };
+}
+
+function pick<T>(list: string | undefined, all: readonly T[], name: (item: T) => string, what: string): T[] {
+  if (list === undefined) return [...all];
+  const wanted = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const w of wanted) if (!all.some((item) => name(item) === w)) fail(`Unknown ${what} "${w}"`);
+  return all.filter((item) => wanted.includes(name(item)));
+}
+
+function seconds(value: string | undefined, fallbackMs: number, flag: string): number {
+  if (value === undefined) return fallbackMs;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) fail(`${flag} takes a number of seconds, got "${value}"`);
+  return Math.round(parsed * 1000);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}

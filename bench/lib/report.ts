@@ -1,0 +1,60 @@
+import { CellResult, CellSpec } from './cells';
+import { TargetCheck } from './targets';
+import { SystemEntry } from '../systems';
+
+const BASELINE = 'nest-tcp';
+
+/** One row per system under each cell, so the systems of a workload sit side by side. */
+export function resultsTable(results: CellResult[], systems: SystemEntry[], cells: CellSpec[]): string {
+  const lines = [
+    '| cell | system | req/s | × Nest TCP | p50 ms | p99 ms | p999 ms | errors | server RSS MiB / CPU % | client RSS MiB / CPU % | status |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+  ];
+  for (const cell of cells) {
+    const baseline = results.find((r) => r.system === BASELINE && r.cell === cell.id && r.status === 'ok');
+    for (const system of systems) {
+      const r = results.find((x) => x.system === system.name && x.cell === cell.id);
+      if (r === undefined) continue;
+      const label = cellLabel(cell);
+      if (r.status !== 'ok') {
+        lines.push(`| ${label} | ${system.label} | – | – | – | – | – | ${r.errors ?? '–'} | ${stats(r.server)} | ${stats(r.client)} | ${r.status}: ${escape(r.reason ?? '')} |`);
+        continue;
+      }
+      const rate = cell.kind === 'stream' ? `${fmt(r.reqPerSec!)} (${fmt(r.valuesPerSec ?? 0)} values/s)` : fmt(r.reqPerSec!);
+      const relative = baseline?.reqPerSec ? `${(r.reqPerSec! / baseline.reqPerSec).toFixed(2)}×` : '–';
+      const status = r.errors ? `ok (${escape(r.firstError ?? '')})` : 'ok';
+      lines.push(`| ${label} | ${system.label} | ${rate} | ${relative} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.p999Ms)} | ${r.errors} | ${stats(r.server)} | ${stats(r.client)} | ${status} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function targetsTable(checks: TargetCheck[]): string {
+  const lines = ['| target | measured | required | ratio | met |', '|---|---|---|--:|:-:|'];
+  for (const c of checks) {
+    const met = c.met === undefined ? '–' : c.met ? '✔' : '✘';
+    lines.push(`| ${c.target} | ${escape(c.measured)} | ${c.required} | ${c.ratio ?? '–'} | ${met} |`);
+  }
+  return lines.join('\n');
+}
+
+function cellLabel(cell: CellSpec): string {
+  if (cell.kind === 'stream') return `stream 1→${cell.streamCount} × ${cell.concurrency}`;
+  return `${cell.payload === 'small' ? 'small ~95 B' : 'large 16 KiB'} × ${cell.concurrency}`;
+}
+
+function stats(s: { rssMiB: number; cpuPct: number } | undefined): string {
+  return s === undefined ? '–' : `${Math.round(s.rssMiB)} / ${s.cpuPct}`;
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? '–' : value.toFixed(2);
+}
+
+function fmt(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 140);
+}

@@ -1,0 +1,179 @@
+import { join } from 'path';
+import { CellMeasurement, CellResult, CellSpec, ProcessStats } from './cells';
+import { BenchChild, ChildEvent } from './child';
+import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_STATS, SERVER_READY, SERVER_STATS, SERVER_UNAVAILABLE } from './child-protocol';
+import { SystemEntry } from '../systems';
+
+export interface RunConfig {
+  /** Transpiled tree from `buildForRun` (bench/.build). */
+  buildDir: string;
+  warmupMs: number;
+  windowMs: number;
+  drainMs: number;
+  /** Slack on top of warm-up + window + drain before a cell is declared stalled. */
+  graceMs: number;
+  startupTimeoutMs: number;
+  profileDir: string | undefined;
+  verbose: boolean;
+  log(line: string): void;
+}
+
+const STATS_TIMEOUT_MS = 2_000;
+
+type Servers = { children: BenchChild[]; ports: number[] } | { unavailable: string };
+
+/**
+ * Runs `cells` for one system. Each attempt starts the server(s) and a client that works
+ * through the remaining cells; a cell that stalls (no result in time), crashes a process or
+ * leaves calls hanging ends the attempt: every process is killed and the next attempt resumes
+ * at the following cell.
+ */
+export async function runSystem(entry: SystemEntry, cells: CellSpec[], config: RunConfig): Promise<CellResult[]> {
+  const results = new Map<string, CellResult>();
+  let remaining = cells;
+  while (remaining.length > 0) {
+    const servers = await startServers(entry, config);
+    if ('unavailable' in servers) {
+      for (const cell of remaining) results.set(cell.id, { system: entry.name, cell: cell.id, status: 'n/a', reason: servers.unavailable });
+      break;
+    }
+    const client = spawn(entry, 'client', join(config.buildDir, 'bench', 'client-main.js'), [JSON.stringify(clientSpec(entry, servers.ports, remaining, config))], config);
+    const clean = await driveClient(entry, client, servers.children, remaining, results, config);
+    await Promise.all([client, ...servers.children].map((child) => (clean ? child.stop(config.profileDir ? 10_000 : 3_000) : kill(child))));
+    remaining = remaining.filter((cell) => !results.has(cell.id));
+  }
+  return cells.map((cell) => results.get(cell.id)!);
+}
+
+async function startServers(entry: SystemEntry, config: RunConfig): Promise<Servers> {
+  const children: BenchChild[] = [];
+  const ports: number[] = [];
+  const count = entry.servers ?? 1;
+  for (let i = 0; i < count; i++) {
+    const child = spawn(entry, count > 1 ? `server${i + 1}` : 'server', join(config.buildDir, 'bench', 'server-main.js'), [entry.name], config);
+    children.push(child);
+    const ready = await firstOf(child, [SERVER_READY, SERVER_UNAVAILABLE], config.startupTimeoutMs);
+    if (ready?.prefix === SERVER_READY) {
+      ports.push(Number(ready.rest));
+      continue;
+    }
+    await Promise.all(children.map(kill));
+    const why = ready?.rest ?? `server ${child.alive ? `did not start within ${config.startupTimeoutMs} ms` : 'exited'}: ${child.stderrTail || 'no output'}`;
+    return { unavailable: why };
+  }
+  return { children, ports };
+}
+
+/** Follows the client's events; returns true when it finished every cell and exited cleanly. */
+async function driveClient(
+  entry: SystemEntry,
+  client: BenchChild,
+  servers: BenchChild[],
+  cells: CellSpec[],
+  results: Map<string, CellResult>,
+  config: RunConfig,
+): Promise<boolean> {
+  const cellBudgetMs = config.warmupMs + config.windowMs + config.drainMs + config.graceMs;
+  const record = (cell: string, result: Omit<CellResult, 'system' | 'cell'>): void => {
+    results.set(cell, { system: entry.name, cell, ...result, clientIdleRssMiB: idleRssMiB });
+    config.log(`  ${entry.name} ${cell}: ${summarize(results.get(cell)!)}`);
+  };
+  let current: string | undefined;
+  let idleRssMiB: number | undefined;
+  let deadline = Date.now() + config.startupTimeoutMs;
+  for (;;) {
+    const event = await client.next(deadline - Date.now());
+    const message = parseClientLine(event);
+    if (event.kind === 'timeout' || event.kind === 'exit') {
+      const cell = current ?? cells.find((c) => !results.has(c.id))?.id;
+      if (cell === undefined) return event.kind === 'exit';
+      const why = event.kind === 'timeout' ? `no result within ${Math.round((current ? cellBudgetMs : config.startupTimeoutMs) / 1000)} s` : `client exited (${event.signal ?? event.code}): ${client.stderrTail}`;
+      record(cell, { status: event.kind === 'timeout' ? 'stall' : 'error', reason: why });
+      return false;
+    }
+    if (message === undefined) continue;
+    switch (message.type) {
+      case 'start':
+        current = message.cell;
+        deadline = Date.now() + cellBudgetMs;
+        break;
+      case 'window':
+        await serverStats(servers);
+        break;
+      case 'result':
+        record(message.measurement.cell, toResult(message.measurement, await serverStats(servers)));
+        current = undefined;
+        if (servers.some((s) => !s.alive)) return false;
+        break;
+      case 'skipped':
+        record(message.cell, { status: 'n/a', reason: message.reason });
+        current = undefined;
+        break;
+      case 'undrained':
+        return false;
+      case 'done':
+        return true;
+      case 'ready':
+        idleRssMiB = message.idleRssMiB;
+        break;
+    }
+  }
+}
+
+function toResult(measurement: CellMeasurement, server: ProcessStats | undefined): Omit<CellResult, 'system' | 'cell'> {
+  const { completions, errors, firstError } = measurement;
+  if (completions > 0) return { ...measurement, status: 'ok', server };
+  if (errors > 0) return { ...measurement, status: 'error', reason: firstError, server };
+  return { ...measurement, status: 'stall', reason: 'no call completed in the window', server };
+}
+
+/** Stats of every server since the previous ask: peak RSS summed, CPU summed. */
+async function serverStats(servers: BenchChild[]): Promise<ProcessStats | undefined> {
+  const answers = await Promise.all(
+    servers.map(async (server) => {
+      server.send(COMMAND_STATS);
+      const line = await server.nextWithPrefix(SERVER_STATS, STATS_TIMEOUT_MS);
+      return typeof line === 'string' ? (JSON.parse(line) as ProcessStats) : undefined;
+    }),
+  );
+  if (answers.some((a) => a === undefined)) return undefined;
+  return answers.reduce<ProcessStats>((sum, a) => ({ rssMiB: sum.rssMiB + a!.rssMiB, cpuPct: sum.cpuPct + a!.cpuPct }), { rssMiB: 0, cpuPct: 0 });
+}
+
+function clientSpec(entry: SystemEntry, ports: number[], cells: CellSpec[], config: RunConfig): ClientSpec {
+  return { system: entry.name, host: '127.0.0.1', ports, cells, warmupMs: config.warmupMs, windowMs: config.windowMs, drainMs: config.drainMs };
+}
+
+function spawn(entry: SystemEntry, role: string, script: string, args: string[], config: RunConfig): BenchChild {
+  const nodeArgs = config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(config.profileDir, `${entry.name}-${role}`)}`] : [];
+  return new BenchChild(`${entry.name}/${role}`, script, args, { baseUrl: config.buildDir, nodeArgs, verbose: config.verbose });
+}
+
+async function firstOf(child: BenchChild, prefixes: string[], timeoutMs: number): Promise<{ prefix: string; rest: string } | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const event = await child.next(deadline - Date.now());
+    if (event.kind !== 'line') return undefined;
+    const prefix = prefixes.find((p) => event.line.startsWith(p));
+    if (prefix !== undefined) return { prefix, rest: event.line.slice(prefix.length).trim() };
+  }
+}
+
+function parseClientLine(event: ChildEvent): ClientMessage | undefined {
+  if (event.kind !== 'line' || !event.line.startsWith(CLIENT_LINE)) return undefined;
+  try {
+    return JSON.parse(event.line.slice(CLIENT_LINE.length)) as ClientMessage;
+  } catch {
+    return undefined;
+  }
+}
+
+async function kill(child: BenchChild): Promise<void> {
+  child.kill();
+  await child.exited;
+}
+
+function summarize(result: CellResult): string {
+  if (result.status !== 'ok') return `${result.status}${result.reason ? ` (${result.reason})` : ''}`;
+  return `${result.reqPerSec} req/s, p99 ${result.p99Ms} ms${result.errors ? `, ${result.errors} errors` : ''}`;
+}

@@ -1,0 +1,30 @@
+import { BenchSystem } from './types';
+
+export type SystemFamily = 'ours' | 'nest' | 'ceiling';
+
+export interface SystemEntry {
+  name: string;
+  label: string;
+  family: SystemFamily;
+  /** Server processes to start, each running `startServer` (default 1); a cluster system asks for more. */
+  servers?: number;
+  /** Loaded lazily, only inside the child processes of that system. */
+  load(): Promise<BenchSystem>;
+}
+
+/** Every system, in run order. Adding one: write `bench/systems/<name>.ts`, add a line here. */
+export const SYSTEMS: readonly SystemEntry[] = [
+  { name: 'nestrpc-json', label: 'nestrpc JSON', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
+  { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },
+  { name: 'nestrpc-protobuf', label: 'nestrpc protobuf', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('protobuf') },
+  { name: 'nest-tcp', label: 'Nest TCP', family: 'nest', load: async () => (await import('./nest-tcp')).nestTcpSystem },
+  { name: 'nest-grpc', label: 'Nest gRPC', family: 'nest', load: async () => (await import('./nest-grpc')).nestGrpcSystem },
+  { name: 'raw-json', label: 'raw net JSON', family: 'ceiling', load: async () => (await import('./raw-json')).rawJsonSystem },
+  { name: 'raw-echo', label: 'raw net echo', family: 'ceiling', load: async () => (await import('./raw-echo')).rawEchoSystem },
+];
+
+export function findSystem(name: string): SystemEntry {
+  const entry = SYSTEMS.find((s) => s.name === name);
+  if (entry === undefined) throw new Error(`Unknown system "${name}"; known: ${SYSTEMS.map((s) => s.name).join(', ')}`);
+  return entry;
+}

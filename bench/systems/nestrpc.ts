@@ -1,0 +1,51 @@
+import { isDeepStrictEqual } from 'util';
+import { NestFactory } from '@nestjs/core';
+import { firstValueFrom, lastValueFrom, count } from 'rxjs';
+import { RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
+import { BenchModule } from '../nest/bench.controller';
+import { buildPayload } from '../lib/payloads';
+import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
+
+export type NestrpcSerializerName = 'json' | 'msgpack' | 'protobuf';
+
+/** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
+export function nestrpcSystem(serializer: NestrpcSerializerName): BenchSystem {
+  return {
+    probe: () => probeSerializer(serializer),
+    startServer,
+    createClient: (options) => createClient(options, serializer),
+  };
+}
+
+async function startServer(): Promise<ServerHandle> {
+  const server = new RpcServer({ host: '127.0.0.1', port: 0 });
+  const app = await NestFactory.createMicroservice(BenchModule, { strategy: server, logger: false });
+  await app.listen();
+  return { port: server.address().port, close: () => app.close() };
+}
+
+async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName): Promise<BenchClient> {
+  const client = new RpcClient({ host, port: ports[0], serializer });
+  await client.connect();
+  return {
+    call: (payload) => firstValueFrom(client.send('echo', payload)),
+    stream: (values) => lastValueFrom(client.send('stream', values).pipe(count())),
+    close: () => client.close(),
+  };
+}
+
+/** The serializer must round-trip both payloads unchanged, or the system is reported n/a. */
+function probeSerializer(name: NestrpcSerializerName): string | undefined {
+  try {
+    const serializer = new SerializerRegistry([name]).use(name);
+    for (const size of ['small', 'large'] as const) {
+      const payload = buildPayload(size);
+      const context = { pattern: 'echo', kind: 'request' as const };
+      const back = serializer.deserialize(Buffer.from(serializer.serialize(payload, context)), context);
+      if (!isDeepStrictEqual(back, payload)) return `${name} serializer does not round-trip the ${size} payload unchanged`;
+    }
+    return undefined;
+  } catch (err) {
+    return `${name} serializer failed: ${(err as Error).message}`;
+  }
+}
