@@ -84,4 +84,33 @@ describe('EtcdRegistry through etcd outages', () => {
     await remote.waitFor(listOf(['newcomer', 'survivor']), 'the remote watcher to follow the new etcd', 10_000);
     expect(lists.slice(listsBefore).every((l) => l.some((i) => i.id === 'survivor'))).toBe(true);
   });
+
+  it.each([
+    { protection: true, held: true },
+    { protection: false, held: false },
+  ])('empty-push protection $protection: a sudden empty re-list is held back: $held', async ({ protection }) => {
+    const ns = uniqueNamespace();
+    await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/1.0.0/static`, JSON.stringify(instance('static')));
+    const logger = new MemoryLogger();
+    const consumer = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, callTimeoutMs: 1_000, emptyPushProtection: protection, emptyPushHoldMs: 1_500, logger });
+    registries.push(consumer);
+    const lists: Array<{ at: number; ids: string }> = [];
+    consumer.watch('Hello').subscribe((l) => lists.push({ at: Date.now(), ids: l.map((i) => i.id).join() }));
+    await waitFor(() => lists.at(-1)?.ids === 'static', 'the instance', 5_000);
+
+    await etcd.killMember(1);
+    await etcd.wipeMember(1);
+    await etcd.restartMember(1);
+    const back = Date.now();
+    await waitFor(() => logger.has(/re-list/i), 'the re-list against the new etcd', 10_000);
+    await waitFor(() => lists.at(-1)?.ids === '', 'the empty list to be published in the end', 10_000);
+    const emptyAfter = lists.at(-1)!.at - back;
+    if (protection) {
+      expect(logger.has(/empty-push protection/)).toBe(true);
+      expect(emptyAfter).toBeGreaterThanOrEqual(1_400);
+    } else {
+      expect(logger.has(/empty-push protection/)).toBe(false);
+      expect(emptyAfter).toBeLessThan(1_400);
+    }
+  });
 });

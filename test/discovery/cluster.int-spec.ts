@@ -1,0 +1,70 @@
+import { EtcdRegistry, ServiceInstance } from '../../libs/discovery/src';
+import { etcdctl, LocalEtcd, startEtcd } from '../support/etcd';
+import { waitFor } from '../support/wait-for';
+import { instance, MemoryLogger, uniqueNamespace } from './helpers';
+
+/** A 3-member etcd keeps discovery working while any one member is down. */
+describe('EtcdRegistry on a 3-node etcd cluster', () => {
+  let etcd: LocalEtcd;
+  const registries: EtcdRegistry[] = [];
+
+  beforeAll(async () => {
+    etcd = await startEtcd({ nodes: 3 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(registries.map((r) => r.close()));
+    await etcd?.stop();
+  });
+
+  it('keeps registering, updating and watching while one member after another is down', async () => {
+    const ns = uniqueNamespace();
+    const provider = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, leaseTtlSeconds: 5, callTimeoutMs: 2_000, logger: new MemoryLogger() });
+    const consumer = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, callTimeoutMs: 2_000, logger: new MemoryLogger() });
+    registries.push(provider, consumer);
+    const lists: ServiceInstance[][] = [];
+    consumer.watch('Hello').subscribe((l) => lists.push(l));
+    const latest = () => (lists.at(-1) ?? []).map((i) => `${i.id}:${i.weight}`).join(',');
+
+    await provider.register(instance('a'));
+    await waitFor(() => latest() === 'a:1', 'a registered', 5_000);
+
+    for (const member of [1, 2]) {
+      await etcd.killMember(member);
+      await provider.update(instance('a', { weight: member + 1 }));
+      await provider.register(instance(`b${member}`));
+      await waitFor(() => latest() === `a:${member + 1},b${member}:1`, `changes while member ${member} is down`, 10_000);
+      await provider.deregister(`b${member}`);
+      await waitFor(() => latest() === `a:${member + 1}`, `deregistration while member ${member} is down`, 10_000);
+      await etcd.restartMember(member);
+    }
+    const fresh = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, logger: new MemoryLogger() });
+    registries.push(fresh);
+    expect((await fresh.instances('Hello')).map((i) => i.id)).toEqual(['a']);
+  });
+
+  it('re-lists when the revisions its watcher missed were compacted meanwhile', async () => {
+    const ns = uniqueNamespace();
+    const [m1, m2, m3] = etcd.endpoints;
+    const provider = new EtcdRegistry({ hosts: [m1, m2], namespace: ns, callTimeoutMs: 2_000, logger: new MemoryLogger() });
+    const consumerLog = new MemoryLogger();
+    // The consumer only knows member 3: while it is down, its watcher falls behind.
+    const consumer = new EtcdRegistry({ hosts: [m3], namespace: ns, callTimeoutMs: 2_000, logger: consumerLog });
+    registries.push(provider, consumer);
+    const lists: ServiceInstance[][] = [];
+    consumer.watch('Hello').subscribe((l) => lists.push(l));
+    const latest = () => (lists.at(-1) ?? []).map((i) => i.id).join(',');
+    await provider.register(instance('old'));
+    await waitFor(() => latest() === 'old', 'the first instance', 5_000);
+
+    await etcd.killMember(3);
+    await provider.register(instance('new'));
+    await provider.deregister('old');
+    const revision = /"revision":(\d+)/.exec(await etcdctl([m1], 'endpoint', 'status', '-w', 'json'))![1];
+    await etcdctl([m1, m2], 'compact', revision, '--physical');
+    await etcd.restartMember(3);
+
+    await waitFor(() => latest() === 'new', 'the consumer to converge after compaction', 15_000);
+    expect(consumerLog.has(/Watch of Hello failed .*re-listing/)).toBe(true);
+  });
+});
