@@ -10,3 +10,6 @@ export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 64 * 1024 * 1024;
 export const COALESCE_WRITE_BYTES = 256 * 1024;
 /** How long a graceful close waits for the peer to finish the TCP close before destroying. */
 export const CLOSE_GRACE_MS = 2_000;
+/** A tick's batch is written at once when it reaches this many bytes or frames (pipelining under load). */
+export const EARLY_FLUSH_BYTES = 32 * 1024;
+export const EARLY_FLUSH_FRAMES = 64;

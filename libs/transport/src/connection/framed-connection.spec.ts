@@ -4,6 +4,7 @@ import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
 import { BadMagicError } from '../errors/bad-magic.error';
 import { Frame } from '../protocol/frame';
 import { MessageType } from '../protocol/message-type';
+import { EARLY_FLUSH_BYTES, EARLY_FLUSH_FRAMES } from './constants';
 import { FramedConnection } from './framed-connection';
 import { ConnectionHandler, FramedConnectionOptions } from './framed-connection.options';
 
@@ -49,10 +50,24 @@ describe('FramedConnection', () => {
   it('sends frames written in one tick as one socket write, in order', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
-    for (let seq = 1; seq <= 100; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
-    while (b.frames.length < 100) await new Promise((resolve) => setImmediate(resolve));
+    const count = EARLY_FLUSH_FRAMES - 1;
+    for (let seq = 1; seq <= count; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
+    expect(write).not.toHaveBeenCalled(); // nothing leaves before the end of the tick
+    while (b.frames.length < count) await new Promise((resolve) => setImmediate(resolve));
     expect(write).toHaveBeenCalledTimes(1);
-    expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    a.connection.close();
+    await Promise.all([a.closed, b.closed]);
+  });
+
+  it('writes a large batch at once instead of waiting for the end of the tick', async () => {
+    const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+    const write = jest.spyOn(socket, 'write');
+    for (let seq = 1; seq <= EARLY_FLUSH_FRAMES; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
+    expect(write).toHaveBeenCalledTimes(1); // flushed synchronously at the frame threshold
+    a.connection.send({ type: MessageType.Event, seq: 999, serializerId: 1, body: Buffer.alloc(EARLY_FLUSH_BYTES) });
+    expect(write).toHaveBeenCalledTimes(2); // and at the byte threshold
+    while (b.frames.length < EARLY_FLUSH_FRAMES + 1) await new Promise((resolve) => setImmediate(resolve));
     a.connection.close();
     await Promise.all([a.closed, b.closed]);
   });

@@ -10,6 +10,8 @@ import { MessageType } from '../protocol/message-type';
 import {
   CLOSE_GRACE_MS,
   COALESCE_WRITE_BYTES,
+  EARLY_FLUSH_BYTES,
+  EARLY_FLUSH_FRAMES,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_WRITE_BUFFER_BYTES,
@@ -97,9 +99,18 @@ export class FramedConnection {
     if (!this.isOpen) return;
     this.outbox.push(bytes);
     this.outboxBytes += bytes.length;
+    // A big batch goes out now rather than at the end of the tick, so the peer starts working
+    // on it while we keep producing: both ends busy at once instead of taking turns.
+    if (this.outboxBytes >= EARLY_FLUSH_BYTES || this.outbox.length >= EARLY_FLUSH_FRAMES) {
+      this.flush();
+      return;
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
     }
   }
 
@@ -123,7 +134,6 @@ export class FramedConnection {
   }
 
   private flush(): void {
-    this.flushScheduled = false;
     const count = this.outbox.length;
     if (count === 0 || this.socket.destroyed) return;
     const batch = this.outbox;
