@@ -5,6 +5,7 @@ import { AddressInfo, createServer, Server as NetServer, Socket } from 'net';
 import { createServer as createTlsServer } from 'tls';
 import { FramedConnection } from '../connection/framed-connection';
 import { ConnectionHandler } from '../connection/framed-connection.options';
+import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import {
   DEFAULT_DRAIN_TIMEOUT_MS,
@@ -137,7 +138,10 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
 
   onConnectionClosed(connection: ServerConnection, error: Error | undefined): void {
     this.connections.delete(connection);
-    if (error !== undefined && !this.draining) this.logger.warn(`Connection ${connection.peer} closed: ${error.message}`);
+    // A client closing its side is routine; anything else (reset, protocol error, dead peer) is worth a warning.
+    if (error !== undefined && !this.draining && !(error instanceof ConnectionClosedError)) {
+      this.logger.warn(`Connection ${connection.peer} closed: ${error.message}`);
+    }
     this.events.emit('disconnect', connection.peer, error);
     if (this.draining) this.checkDrained();
     if (this.connections.size === 0) this.goneWaiters.splice(0).forEach((resolve) => resolve());
