@@ -3,12 +3,12 @@ import { dirname, join, relative } from 'path';
 import * as ts from 'typescript';
 
 /** Sources the benchmark processes run, relative to the repository root. */
-const SOURCE_ROOTS = ['bench', 'libs/transport/src'];
+const SOURCE_ROOTS = ['bench', 'libs/transport/src', 'libs/discovery/src', 'libs/client/src'];
 const SKIP_DIRS = new Set(['.build', 'results', 'profiles', 'node_modules']);
 const COPIED_EXTENSIONS = ['.proto'];
 
 /**
- * Transpiles the benchmark and the transport to plain JS under `bench/.build` (mirroring repo
+ * Transpiles the benchmark and the libraries it uses to plain JS under `bench/.build` (mirroring repo
  * paths), so the measured processes run without ts-node and its compiler in memory (~100 MiB of
  * RSS and start-up CPU that would be charged to every system). Type checking is `npm run typecheck`'s job.
  */

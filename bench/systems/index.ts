@@ -17,6 +17,7 @@ export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json', label: 'nestrpc JSON', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
   { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },
   { name: 'nestrpc-protobuf', label: 'nestrpc protobuf', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('protobuf') },
+  { name: 'nestrpc-cluster', label: 'nestrpc JSON, 2 providers (discovery + balancer)', family: 'ours', servers: 2, load: async () => (await import('./nestrpc-cluster')).nestrpcClusterSystem },
   { name: 'nest-tcp', label: 'Nest TCP', family: 'nest', load: async () => (await import('./nest-tcp')).nestTcpSystem },
   { name: 'nest-grpc', label: 'Nest gRPC', family: 'nest', load: async () => (await import('./nest-grpc')).nestGrpcSystem },
   { name: 'raw-json', label: 'raw net JSON', family: 'ceiling', load: async () => (await import('./raw-json')).rawJsonSystem },
