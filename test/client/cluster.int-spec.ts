@@ -1,3 +1,6 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClientProxy, ClientsModule } from '@nestjs/microservices';
 import { NoProvidersError, ServiceInstanceInit, StaticRegistry } from '@nestrpc/discovery';
 import { RpcClusterClient, RpcClusterClientOptions } from '@nestrpc/client';
 import { ConnectionRefusedError } from '@nestrpc/transport';
@@ -138,6 +141,20 @@ describe('RpcClusterClient over real providers (static registry)', () => {
     const client = cluster();
     const values = await lastValueFrom(client.invoke<string>('GreeterService.ticks', [3], 'ticks').pipe(toArray()));
     expect(values).toEqual(['streamer:0', 'streamer:1', 'streamer:2']);
+  });
+
+  it('plugs into ClientsModule.register as a customClass', async () => {
+    await provider('registered');
+    @Module({ imports: [ClientsModule.register([{ name: 'GREETER', customClass: RpcClusterClient, options: { service: 'GreeterService', version: '^1', registry: { use: registry } } }])] })
+    class GatewayModule {}
+    const app = await NestFactory.createApplicationContext(GatewayModule, { logger: false });
+    try {
+      const client = app.get<ClientProxy>('GREETER');
+      expect(client).toBeInstanceOf(RpcClusterClient);
+      await expect(firstValueFrom(client.send('GreeterService.whoami', []))).resolves.toBe('registered');
+    } finally {
+      await app.close();
+    }
   });
 
   it('works as a Nest ClientProxy: send() with the method pattern', async () => {
