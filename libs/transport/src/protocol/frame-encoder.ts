@@ -2,17 +2,17 @@ import { FrameTooLargeError } from '../errors/frame-too-large.error';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_MAGIC, HEADER_BYTES, PROTOCOL_VERSION } from './constants';
 import { FrameFlags } from './frame-flags';
 import { OutgoingFrame } from './frame';
-import { encodeMetadata } from './metadata.codec';
+import { metadataSize, writeMetadata } from './metadata.codec';
 
 /**
- * Encodes one frame into a single buffer (one allocation, one copy of the body).
+ * Encodes one frame into a single buffer: one allocation, metadata written in place, one copy of the body.
  * Throws FrameTooLargeError before allocating when the frame would exceed `maxFrameBytes`.
  */
 export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
-  const meta = encodeMetadata(frame.meta);
+  const metaLength = metadataSize(frame.meta);
   const body = frame.body;
   const bodyLength = body === undefined ? 0 : body.length;
-  const total = HEADER_BYTES + meta.length + bodyLength;
+  const total = HEADER_BYTES + metaLength + bodyLength;
   if (total > maxFrameBytes) throw new FrameTooLargeError(total, maxFrameBytes);
 
   const out = Buffer.allocUnsafe(total);
@@ -21,10 +21,10 @@ export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FR
   out[3] = frame.type;
   out[4] = frame.serializerId ?? 0;
   out[5] = ((frame.flags ?? 0) & ~FrameFlags.NoBody) | (body === undefined ? FrameFlags.NoBody : 0);
-  out.writeUInt16BE(meta.length, 6);
+  out.writeUInt16BE(metaLength, 6);
   out.writeUInt32BE((frame.seq ?? 0) >>> 0, 8);
   out.writeUInt32BE(bodyLength, 12);
-  if (meta.length > 0) meta.copy(out, HEADER_BYTES);
-  if (body !== undefined && bodyLength > 0) out.set(body, HEADER_BYTES + meta.length);
+  if (metaLength > 0) writeMetadata(frame.meta!, out, HEADER_BYTES);
+  if (body !== undefined && bodyLength > 0) out.set(body, HEADER_BYTES + metaLength);
   return out;
 }

@@ -19,54 +19,85 @@ export enum MetaTag {
 
 const ENTRY_HEAD = 3;
 const MAX_ENTRY_VALUE = 0xffff;
+const TIMEOUT_BYTES = 4;
 const EMPTY = Buffer.alloc(0);
 
-function utf8Entry(parts: Buffer[], tag: MetaTag, value: string): number {
-  const bytes = Buffer.from(value, 'utf8');
-  return pushEntry(parts, tag, bytes);
+function entrySize(tag: MetaTag, valueBytes: number): number {
+  if (valueBytes > MAX_ENTRY_VALUE) throw new FrameTooLargeError(valueBytes, MAX_ENTRY_VALUE, `Metadata entry ${tag}`);
+  return ENTRY_HEAD + valueBytes;
 }
 
-function pushEntry(parts: Buffer[], tag: MetaTag, value: Buffer): number {
-  if (value.length > MAX_ENTRY_VALUE) {
-    throw new FrameTooLargeError(value.length, MAX_ENTRY_VALUE, `Metadata entry ${tag}`);
-  }
-  const head = Buffer.allocUnsafe(ENTRY_HEAD);
-  head[0] = tag;
-  head.writeUInt16BE(value.length, 1);
-  parts.push(head, value);
-  return ENTRY_HEAD + value.length;
+function headerKeyBytes(key: string): number {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes === 0 || bytes > 0xff) throw new ProtocolError(`Header name must be 1..255 UTF-8 bytes, got ${bytes} ("${key.slice(0, 32)}")`);
+  return bytes;
 }
 
-/** Encodes metadata; returns an empty buffer when there is none (the common case for responses). */
-export function encodeMetadata(meta: FrameMetadata | undefined): Buffer {
-  if (meta === undefined) return EMPTY;
-  const parts: Buffer[] = [];
+/**
+ * Bytes `meta` takes on the wire (0 when there is none). Validates every limit, so a later
+ * `writeMetadata` into a buffer of this size cannot fail.
+ */
+export function metadataSize(meta: FrameMetadata | undefined): number {
+  if (meta === undefined) return 0;
   let size = 0;
-  if (meta.pattern !== undefined) size += utf8Entry(parts, MetaTag.Pattern, meta.pattern);
-  if (meta.timeoutMs !== undefined) {
-    const value = Buffer.allocUnsafe(4);
-    value.writeUInt32BE(Math.max(0, Math.min(0xffffffff, Math.ceil(meta.timeoutMs))), 0);
-    size += pushEntry(parts, MetaTag.TimeoutMs, value);
-  }
-  if (meta.traceparent !== undefined) size += utf8Entry(parts, MetaTag.Traceparent, meta.traceparent);
-  if (meta.tracestate !== undefined) size += utf8Entry(parts, MetaTag.Tracestate, meta.tracestate);
-  if (meta.version !== undefined) size += utf8Entry(parts, MetaTag.Version, meta.version);
+  if (meta.pattern !== undefined) size += entrySize(MetaTag.Pattern, Buffer.byteLength(meta.pattern, 'utf8'));
+  if (meta.timeoutMs !== undefined) size += ENTRY_HEAD + TIMEOUT_BYTES;
+  if (meta.traceparent !== undefined) size += entrySize(MetaTag.Traceparent, Buffer.byteLength(meta.traceparent, 'utf8'));
+  if (meta.tracestate !== undefined) size += entrySize(MetaTag.Tracestate, Buffer.byteLength(meta.tracestate, 'utf8'));
+  if (meta.version !== undefined) size += entrySize(MetaTag.Version, Buffer.byteLength(meta.version, 'utf8'));
   if (meta.headers !== undefined) {
     for (const key of Object.keys(meta.headers)) {
-      const keyBytes = Buffer.from(key, 'utf8');
-      if (keyBytes.length === 0 || keyBytes.length > 0xff) {
-        throw new ProtocolError(`Header name must be 1..255 UTF-8 bytes, got ${keyBytes.length} ("${key.slice(0, 32)}")`);
-      }
-      const valueBytes = Buffer.from(String(meta.headers[key]), 'utf8');
-      const value = Buffer.allocUnsafe(1 + keyBytes.length + valueBytes.length);
-      value[0] = keyBytes.length;
-      keyBytes.copy(value, 1);
-      valueBytes.copy(value, 1 + keyBytes.length);
-      size += pushEntry(parts, MetaTag.Header, value);
+      size += entrySize(MetaTag.Header, 1 + headerKeyBytes(key) + Buffer.byteLength(String(meta.headers[key]), 'utf8'));
     }
   }
   if (size > MAX_METADATA_BYTES) throw new FrameTooLargeError(size, MAX_METADATA_BYTES, 'Metadata');
-  return parts.length === 0 ? EMPTY : Buffer.concat(parts, size);
+  return size;
+}
+
+function writeUtf8Entry(out: Buffer, pos: number, tag: MetaTag, value: string): number {
+  const written = out.write(value, pos + ENTRY_HEAD, 'utf8');
+  out[pos] = tag;
+  out.writeUInt16BE(written, pos + 1);
+  return pos + ENTRY_HEAD + written;
+}
+
+/**
+ * Writes `meta` at `offset` (the buffer must have `metadataSize(meta)` bytes there) and returns
+ * the offset after it. Straight into the frame: no per-entry buffers, no concat.
+ */
+export function writeMetadata(meta: FrameMetadata, out: Buffer, offset: number): number {
+  let pos = offset;
+  if (meta.pattern !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Pattern, meta.pattern);
+  if (meta.timeoutMs !== undefined) {
+    out[pos] = MetaTag.TimeoutMs;
+    out.writeUInt16BE(TIMEOUT_BYTES, pos + 1);
+    out.writeUInt32BE(Math.max(0, Math.min(0xffffffff, Math.ceil(meta.timeoutMs))), pos + ENTRY_HEAD);
+    pos += ENTRY_HEAD + TIMEOUT_BYTES;
+  }
+  if (meta.traceparent !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Traceparent, meta.traceparent);
+  if (meta.tracestate !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Tracestate, meta.tracestate);
+  if (meta.version !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Version, meta.version);
+  if (meta.headers !== undefined) {
+    for (const key of Object.keys(meta.headers)) {
+      const keyStart = pos + ENTRY_HEAD + 1;
+      const keyBytes = out.write(key, keyStart, 'utf8');
+      const valueBytes = out.write(String(meta.headers[key]), keyStart + keyBytes, 'utf8');
+      out[pos] = MetaTag.Header;
+      out.writeUInt16BE(1 + keyBytes + valueBytes, pos + 1);
+      out[pos + ENTRY_HEAD] = keyBytes;
+      pos = keyStart + keyBytes + valueBytes;
+    }
+  }
+  return pos;
+}
+
+/** Encodes metadata on its own; returns an empty buffer when there is none (the common case for responses). */
+export function encodeMetadata(meta: FrameMetadata | undefined): Buffer {
+  const size = metadataSize(meta);
+  if (size === 0 || meta === undefined) return EMPTY;
+  const out = Buffer.allocUnsafe(size);
+  writeMetadata(meta, out, 0);
+  return out;
 }
 
 /** Decodes `buf[start, end)`. Throws ProtocolError on truncated entries. */
