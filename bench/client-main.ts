@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   for (const cell of spec.cells) {
     emit({ type: 'start', cell: cell.id });
     if (cell.kind === 'stream' && client.stream === undefined) {
-      emit({ type: 'skipped', cell: cell.id, reason: 'streaming not implemented for this system' });
+      emit({ type: 'skipped', cell: cell.id, reason: 'this system has no streaming call' });
       continue;
     }
     const mismatch = cell.kind === 'unary' ? await checkEcho(client, cell) : undefined;

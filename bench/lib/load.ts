@@ -97,7 +97,7 @@ export async function checkEcho(client: BenchClient, cell: CellSpec): Promise<st
 
 function streamOperation(client: BenchClient, count: number): () => Promise<number> {
   const stream = client.stream;
-  if (stream === undefined) throw new Error('streaming is not implemented for this system');
+  if (stream === undefined) throw new Error('this system has no streaming call');
   return async () => {
     const received = await stream.call(client, count);
     if (received !== count) throw new Error(`stream delivered ${received} of ${count} values`);
