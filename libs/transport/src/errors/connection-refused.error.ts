@@ -1,3 +1,4 @@
+import { messageOf } from './message-of';
 import { RpcError } from './rpc.error';
 
 /** No connection could be made to the endpoint; the request was never sent. */
@@ -6,6 +7,6 @@ export class ConnectionRefusedError extends RpcError {
   override readonly retryable = true;
 
   constructor(readonly address: string, cause?: unknown) {
-    super(`Cannot connect to ${address}${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause });
+    super(`Cannot connect to ${address}${messageOf(cause) === undefined ? '' : `: ${messageOf(cause)}`}`, { cause });
   }
 }

@@ -1,3 +1,4 @@
+import { messageOf } from './message-of';
 import { RpcError } from './rpc.error';
 
 /** The client is closed, or waiting to reconnect after a failure; the call was not sent. */
@@ -6,6 +7,6 @@ export class NotConnectedError extends RpcError {
   override readonly retryable = true;
 
   constructor(readonly address: string, cause?: unknown) {
-    super(`Not connected to ${address}${cause instanceof Error ? ` (last error: ${cause.message})` : ''}`, { cause });
+    super(`Not connected to ${address}${messageOf(cause) === undefined ? '' : ` (last error: ${messageOf(cause)})`}`, { cause });
   }
 }

@@ -1,3 +1,4 @@
+import { messageOf } from './message-of';
 import { RpcError } from './rpc.error';
 
 /** A value could not be encoded or a body could not be decoded by the chosen serializer. */
@@ -5,6 +6,6 @@ export class SerializationError extends RpcError {
   readonly code = 'SERIALIZATION_ERROR';
 
   constructor(serializer: string, direction: 'serialize' | 'deserialize', cause: unknown) {
-    super(`${serializer} could not ${direction}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${serializer} could not ${direction}: ${messageOf(cause) ?? String(cause)}`, { cause });
   }
 }
