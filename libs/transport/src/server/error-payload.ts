@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { types } from 'util';
 import { RpcException } from '@nestjs/microservices';
 import { RpcError } from '../errors/rpc.error';
 
@@ -16,6 +17,6 @@ export function toErrorPayload(error: unknown): unknown {
     return typeof response === 'object' ? { status: 'error', ...response } : { status: 'error', statusCode: error.getStatus(), message: response };
   }
   if (error instanceof RpcError) return { status: 'error', ...error.toJSON() };
-  if (error instanceof Error) return { status: 'error', name: error.name, message: error.message };
+  if (error instanceof Error || types.isNativeError(error)) return { status: 'error', name: error.name, message: error.message };
   return error;
 }
