@@ -45,7 +45,18 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
       for (const { pattern, handler, isEvent } of this.explorer.exploreMessagePatterns()) this.server.addHandler(pattern, handler, isEvent);
     }
     await new Promise<void>((resolve, reject) => this.server.listen((error?: unknown) => (error ? reject(error) : resolve())));
-    if (this.registry !== undefined) await this.register(services);
+    if (this.registry === undefined) return;
+    try {
+      await this.register(services);
+    } catch (err) {
+      // Nest aborts start-up on this error without calling shutdown hooks: release what we hold.
+      this.logger.error(`Registration failed, stopping the RPC server: ${(err as Error).message}`);
+      await Promise.allSettled(this.registered.map((instance) => this.registry!.deregister(instance.id)));
+      this.registered = [];
+      await this.server.close();
+      if (this.ownsRegistry) await this.registry.close();
+      throw err;
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
