@@ -54,9 +54,9 @@ describe('EtcdRegistry against a real etcd', () => {
     await watcher.waitFor(listOf(['p-1'], [1]), 'p-1 registered');
     await registry.update(instance('p-1', { weight: 0 }));
     await watcher.waitFor(listOf(['p-1'], [0]), 'the weight change');
-    await registry.deregister('p-1');
-    const start = Date.now();
     const seen = watcher.output().length;
+    const start = Date.now();
+    await registry.deregister('p-1');
     await watcher.waitFor(listOf([]), 'the deregistration', 5_000, seen);
     expect(Date.now() - start).toBeLessThan(2_000);
   });
@@ -73,8 +73,8 @@ describe('EtcdRegistry against a real etcd', () => {
       await provider.stop('SIGKILL');
       const killedAt = Date.now();
       await waitFor(() => lists.at(-1)?.length === 0, 'lease expiry to remove the instance', 6_000);
-      // etcd grants at least the TTL and checks expiry every 500 ms: removed within TTL + 1 s.
-      expect(Date.now() - killedAt).toBeLessThan(3_500);
+      // Removed within the TTL (2 s) plus etcd's 500 ms expiry sweep and propagation (slack for loaded CI).
+      expect(Date.now() - killedAt).toBeLessThan(4_000);
     } finally {
       sub.unsubscribe();
     }

@@ -3,21 +3,28 @@ import { ServiceInstanceInit } from '../../libs/discovery/src';
 
 /** A logger that keeps every line, for asserting on what the registry says. */
 export class MemoryLogger implements LoggerService {
-  readonly lines: string[] = [];
+  readonly entries: Array<{ at: number; line: string }> = [];
   log(message: unknown): void {
-    this.lines.push(`LOG ${String(message)}`);
+    this.add(`LOG ${String(message)}`);
   }
   warn(message: unknown): void {
-    this.lines.push(`WARN ${String(message)}`);
+    this.add(`WARN ${String(message)}`);
   }
   error(message: unknown): void {
-    this.lines.push(`ERROR ${String(message)}`);
+    this.add(`ERROR ${String(message)}`);
   }
   debug(message: unknown): void {
-    this.lines.push(`DEBUG ${String(message)}`);
+    this.add(`DEBUG ${String(message)}`);
   }
   has(pattern: RegExp): boolean {
-    return this.lines.some((line) => pattern.test(line));
+    return this.when(pattern) !== undefined;
+  }
+  /** When the first line matching `pattern` was logged (epoch ms). */
+  when(pattern: RegExp): number | undefined {
+    return this.entries.find((e) => pattern.test(e.line))?.at;
+  }
+  private add(line: string): void {
+    this.entries.push({ at: Date.now(), line });
   }
 }
 

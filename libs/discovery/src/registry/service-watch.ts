@@ -148,17 +148,26 @@ export class ServiceWatch {
   }
 
   private async openWatcher(startRevision: number): Promise<void> {
-    const creating = this.deps.kv.client.watch().prefix(this.prefix).startRevision(String(startRevision)).create();
-    let watcher: Watcher;
+    // watcher() rather than create(): a create() that never completes (etcd went away meanwhile)
+    // leaves a watcher that etcd3 keeps reconnecting forever, even after close, with no handle to cancel.
+    const watcher = this.deps.kv.client.watch().prefix(this.prefix).startRevision(String(startRevision)).watcher();
+    let onCreated: () => void = () => undefined;
+    let onFailed: (error: Error) => void = () => undefined;
+    const created = new Promise<void>((resolve, reject) => {
+      onCreated = () => resolve();
+      onFailed = reject;
+      watcher.once('connected', onCreated).once('error', onFailed);
+    });
     try {
-      watcher = await this.deps.kv.bounded(creating, `watch ${this.prefix}`);
+      await this.deps.kv.bounded(created, `watch ${this.prefix}`);
     } catch (error) {
-      // The create may still complete later; do not leave that watcher running.
-      creating.then((late) => late.cancel(), () => undefined).catch(() => undefined);
+      await this.discard(watcher);
       throw error;
+    } finally {
+      watcher.off('connected', onCreated).off('error', onFailed);
     }
     if (this.closed) {
-      await settleWithin(watcher.cancel(), DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS);
+      await this.discard(watcher);
       return;
     }
     this.watcher = watcher;
@@ -189,20 +198,25 @@ export class ServiceWatch {
     }
   }
 
+  /**
+   * A (re)connected stream. After a disconnection we re-list rather than trust etcd3's resume: an
+   * etcd replaced by an empty one (same member ids, so often the same cluster id) restarts its
+   * revisions, and a resume from our old revision would silently skip the first new events.
+   */
   private onConnected(watcher: Watcher, res: IWatchResponse): void {
     if (watcher !== this.watcher) return;
     const clusterId = String(res.header.cluster_id);
     const revision = Number(res.header.revision);
-    if (clusterId !== this.clusterId || revision < this.revision) {
-      this.deps.logger.warn(`etcd came back as a different cluster or with an older revision (id ${clusterId}, revision ${revision} < ${this.revision}): re-listing ${this.service}`);
-      this.guard.noteReconnect(Date.now());
-      void this.sync('etcd replaced');
-      return;
-    }
-    if (!this.disconnected) return;
+    const replaced = clusterId !== this.clusterId || revision < this.revision;
+    if (!replaced && !this.disconnected) return;
     this.disconnected = false;
     this.guard.noteReconnect(Date.now());
-    this.deps.logger.log(`Watch of ${this.service} reconnected`);
+    if (replaced) {
+      this.deps.logger.warn(`etcd came back as a different cluster or with an older revision (id ${clusterId}, revision ${revision} < ${this.revision}): re-listing ${this.service}`);
+    } else {
+      this.deps.logger.log(`Watch of ${this.service} reconnected; re-listing to catch up`);
+    }
+    void this.sync(replaced ? 'etcd replaced' : 'reconnected');
   }
 
   private onDisconnected(watcher: Watcher, error: Error): void {
@@ -255,8 +269,12 @@ export class ServiceWatch {
   private async dropWatcher(stepMs: number): Promise<void> {
     const watcher = this.watcher;
     this.watcher = undefined;
-    if (watcher === undefined) return;
-    watcher.removeAllListeners();
+    if (watcher !== undefined) await this.discard(watcher, stepMs);
+  }
+
+  /** Cancels a watcher we no longer listen to (bounded); its late errors are ignored. */
+  private async discard(watcher: Watcher, stepMs = DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS): Promise<void> {
+    for (const event of ['put', 'delete', 'connected', 'disconnected', 'error'] as const) watcher.removeAllListeners(event);
     watcher.on('error', () => undefined);
     await settleWithin(watcher.cancel(), stepMs);
   }
