@@ -229,7 +229,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
 
   private encode(type: MessageType, seq: number, pattern: string, data: unknown, timeoutMs: number, options: RpcCallOptions | undefined): Buffer {
     const serializer = this.bodySerializer;
-    let body: Uint8Array | undefined;
+    let body: Uint8Array | string | undefined;
     try {
       body = data === undefined ? undefined : serializer.serialize(data, { pattern, kind: type === MessageType.Event ? 'event' : 'request' });
     } catch (err) {

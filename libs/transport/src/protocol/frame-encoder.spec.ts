@@ -50,3 +50,12 @@ describe('encodeFrame', () => {
     expect(() => encodeFrame({ type: MessageType.Request, meta: { headers } })).toThrow(FrameTooLargeError);
   });
 });
+
+describe('encodeFrame with a text body', () => {
+  it('writes the UTF-8 bytes of a string body exactly as the equivalent buffer', () => {
+    const text = '{"name":"héllo 👋"}';
+    const fromText = encodeFrame({ type: MessageType.Request, seq: 7, serializerId: 1, meta: { pattern: 'p' }, body: text });
+    const fromBytes = encodeFrame({ type: MessageType.Request, seq: 7, serializerId: 1, meta: { pattern: 'p' }, body: Buffer.from(text, 'utf8') });
+    expect(fromText.equals(fromBytes)).toBe(true);
+  });
+});

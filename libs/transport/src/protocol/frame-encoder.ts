@@ -11,7 +11,7 @@ import { metadataSize, writeMetadata } from './metadata.codec';
 export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
   const metaLength = metadataSize(frame.meta);
   const body = frame.body;
-  const bodyLength = body === undefined ? 0 : body.length;
+  const bodyLength = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
   const total = HEADER_BYTES + metaLength + bodyLength;
   if (total > maxFrameBytes) throw new FrameTooLargeError(total, maxFrameBytes);
 
@@ -25,6 +25,9 @@ export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FR
   out.writeUInt32BE((frame.seq ?? 0) >>> 0, 8);
   out.writeUInt32BE(bodyLength, 12);
   if (metaLength > 0) writeMetadata(frame.meta!, out, HEADER_BYTES);
-  if (body !== undefined && bodyLength > 0) out.set(body, HEADER_BYTES + metaLength);
+  if (body !== undefined && bodyLength > 0) {
+    if (typeof body === 'string') out.write(body, HEADER_BYTES + metaLength, 'utf8');
+    else out.set(body, HEADER_BYTES + metaLength);
+  }
   return out;
 }

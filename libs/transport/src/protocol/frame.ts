@@ -33,5 +33,6 @@ export interface OutgoingFrame {
   flags?: number;
   seq?: number;
   meta?: FrameMetadata;
-  body?: Uint8Array;
+  /** Encoded bytes, or UTF-8 text (written straight into the frame, no intermediate buffer). */
+  body?: Uint8Array | string;
 }

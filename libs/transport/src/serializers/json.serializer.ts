@@ -12,8 +12,11 @@ export class JsonSerializer extends Serializer {
   readonly id = JSON_SERIALIZER_ID;
   readonly name = 'json';
 
-  serialize(value: unknown): Uint8Array {
-    return Buffer.from(JSON.stringify(value), 'utf8');
+  /** The JSON text; the frame encoder writes it as UTF-8 without an intermediate buffer. */
+  serialize(value: unknown): string {
+    const text = JSON.stringify(value) as string | undefined;
+    if (text === undefined) throw new TypeError(`${typeof value} has no JSON representation`);
+    return text;
   }
 
   deserialize(body: Buffer): unknown {

@@ -16,7 +16,8 @@ export interface SerializeContext {
 export abstract class Serializer {
   abstract readonly id: number;
   abstract readonly name: string;
-  abstract serialize(value: unknown, context: SerializeContext): Uint8Array;
+  /** Bytes, or a string meaning its UTF-8 encoding (encoded once, straight into the frame). */
+  abstract serialize(value: unknown, context: SerializeContext): Uint8Array | string;
   abstract deserialize(body: Buffer, context: SerializeContext): unknown;
 }
 
