@@ -2,7 +2,7 @@ import { createServer } from 'net';
 import { LengthPrefixedReader, TickBatchedWriter, withLengthPrefix } from '../lib/length-prefixed';
 import { Fifo } from '../lib/fifo';
 import { BenchPayload } from '../lib/payloads';
-import { openSocket } from './raw-json';
+import { listenOnLoopback, openSocket } from './raw-json';
 import { BenchSystem } from './types';
 
 interface Waiter {
@@ -23,14 +23,7 @@ export const rawEchoSystem: BenchSystem = {
       socket.on('data', (chunk: Buffer) => reader.feed(chunk));
       socket.on('error', () => socket.destroy());
     });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : 0;
-        resolve({ port, close: () => new Promise<void>((done) => server.close(() => done())) });
-      });
-    });
+    return listenOnLoopback(server);
   },
 
   async createClient({ host, ports }) {

@@ -1,6 +1,6 @@
-import { createServer, connect, Socket } from 'net';
+import { createServer, connect, Server, Socket } from 'net';
 import { encodeJsonMessage, LengthPrefixedReader, TickBatchedWriter } from '../lib/length-prefixed';
-import { BenchSystem } from './types';
+import { BenchSystem, ServerHandle } from './types';
 
 interface JsonMessage {
   id: number;
@@ -27,14 +27,7 @@ export const rawJsonSystem: BenchSystem = {
       socket.on('data', (chunk: Buffer) => reader.feed(chunk));
       socket.on('error', () => socket.destroy());
     });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : 0;
-        resolve({ port, close: () => new Promise<void>((done) => server.close(() => done())) });
-      });
-    });
+    return listenOnLoopback(server);
   },
 
   async createClient({ host, ports }) {
@@ -78,6 +71,18 @@ export function openSocket(host: string, port: number): Promise<Socket> {
       socket.off('error', reject);
       socket.on('error', () => socket.destroy());
       resolve(socket);
+    });
+  });
+}
+
+/** Listens on a free loopback port; the handle closes the server. Shared by the raw ceilings. */
+export function listenOnLoopback(server: Server): Promise<ServerHandle> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      resolve({ port, close: () => new Promise<void>((done) => server.close(() => done())) });
     });
   });
 }

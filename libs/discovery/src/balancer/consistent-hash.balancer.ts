@@ -2,7 +2,7 @@ import { ServiceInstance } from '../instance/service-instance';
 import { BalancerOptions, LoadBalancer } from './load-balancer';
 import { PickContext } from './pick-context';
 import { HashRing, DEFAULT_VIRTUAL_NODES } from './hash-ring';
-import { randomIndex, Rng } from './rng';
+import { randomIndex } from './rng';
 
 export interface ConsistentHashOptions extends BalancerOptions {
   /** Ring points per unit of weight. Default {@link DEFAULT_VIRTUAL_NODES} (160). */
@@ -16,14 +16,12 @@ export interface ConsistentHashOptions extends BalancerOptions {
  */
 export class ConsistentHashBalancer extends LoadBalancer {
   readonly name: string = 'consistent-hash';
-  private readonly rng: Rng;
   private readonly virtualNodes: number;
   private ring: HashRing | undefined;
   private ringSignature = '';
 
   constructor(options: ConsistentHashOptions = {}) {
-    super();
-    this.rng = options.rng ?? Math.random;
+    super(options);
     this.virtualNodes = options.virtualNodes ?? DEFAULT_VIRTUAL_NODES;
     if (!Number.isInteger(this.virtualNodes) || this.virtualNodes < 1) throw new RangeError(`virtualNodes must be a positive integer, got ${options.virtualNodes}`);
   }

@@ -1,18 +1,12 @@
 import { ServiceInstance } from '../instance/service-instance';
-import { BalancerOptions, LoadBalancer } from './load-balancer';
+import { LoadBalancer } from './load-balancer';
 import { loadOf, PickContext } from './pick-context';
-import { Rng } from './rng';
 import { pickWeighted } from './weighted-random.balancer';
 
 /** Fewest calls in flight wins; ties are broken by weighted random (as Dubbo's leastactive). */
 export class LeastActiveBalancer extends LoadBalancer {
   readonly name: string = 'least-active';
-  private readonly rng: Rng;
 
-  constructor(options: BalancerOptions = {}) {
-    super();
-    this.rng = options.rng ?? Math.random;
-  }
 
   protected choose(candidates: readonly ServiceInstance[], ctx: PickContext): ServiceInstance {
     let least = Infinity;

@@ -16,6 +16,12 @@ export interface BalancerOptions {
 export abstract class LoadBalancer {
   /** The registry name, e.g. 'weighted-round-robin'. */
   abstract readonly name: string;
+  /** Random source of the strategies that draw (injectable for reproducible tests). */
+  protected readonly rng: Rng;
+
+  constructor(options: BalancerOptions = {}) {
+    this.rng = options.rng ?? Math.random;
+  }
 
   pick(candidates: readonly ServiceInstance[], ctx: PickContext = {}): ServiceInstance | undefined {
     const eligible = candidates.filter((c) => c.weight > 0);

@@ -1,7 +1,7 @@
 import { ServiceInstance } from '../instance/service-instance';
-import { BalancerOptions, LoadBalancer } from './load-balancer';
+import { LoadBalancer } from './load-balancer';
 import { loadOf, PickContext } from './pick-context';
-import { randomIndex, Rng } from './rng';
+import { randomIndex } from './rng';
 
 /**
  * Power of two choices over EWMA latency (as Finagle/Linkerd): draw two distinct candidates at
@@ -10,12 +10,7 @@ import { randomIndex, Rng } from './rng';
  */
 export class P2cBalancer extends LoadBalancer {
   readonly name: string = 'p2c';
-  private readonly rng: Rng;
 
-  constructor(options: BalancerOptions = {}) {
-    super();
-    this.rng = options.rng ?? Math.random;
-  }
 
   protected choose(candidates: readonly ServiceInstance[], ctx: PickContext): ServiceInstance {
     const i = randomIndex(this.rng, candidates.length);

@@ -1,16 +1,11 @@
 import { ServiceInstance } from '../instance/service-instance';
-import { BalancerOptions, LoadBalancer } from './load-balancer';
+import { LoadBalancer } from './load-balancer';
 import { Rng } from './rng';
 
 /** Random in proportion to weight: weights 1:3 get 25 % / 75 % of picks. Stateless. */
 export class WeightedRandomBalancer extends LoadBalancer {
   readonly name: string = 'weighted-random';
-  private readonly rng: Rng;
 
-  constructor(options: BalancerOptions = {}) {
-    super();
-    this.rng = options.rng ?? Math.random;
-  }
 
   protected choose(candidates: readonly ServiceInstance[]): ServiceInstance {
     return pickWeighted(candidates, this.rng);
