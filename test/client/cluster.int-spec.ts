@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxy, ClientsModule } from '@nestjs/microservices';
 import { NoProvidersError, ServiceInstanceInit, StaticRegistry } from '@nestrpc/discovery';
 import { RpcClusterClient, RpcClusterClientOptions } from '@nestrpc/client';
-import { ConnectionRefusedError } from '@nestrpc/transport';
+import { ConnectionRefusedError, RpcTimeoutError } from '@nestrpc/transport';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { waitFor } from '../support/wait-for';
 import { GreeterProvider, recorded, startGreeter } from './fixtures/greeter';
@@ -96,6 +96,18 @@ describe('RpcClusterClient over real providers (static registry)', () => {
     await waitFor(() => !client.isEjected('flappy'), 'the probe to bring flappy back', 5_000);
     const served = await Promise.all(Array.from({ length: 10 }, () => call<string>(client, 'whoami')));
     expect(served).toContain('flappy');
+  });
+
+  it('bounds all failover attempts by one deadline, each retry carrying only the time left', async () => {
+    await provider('slow-a');
+    await provider('slow-b');
+    const client = cluster({ timeoutMs: 300, idempotent: true, retries: 2 });
+    const started = Date.now();
+    const error = await call(client, 'slow', 2_000).catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(RpcTimeoutError);
+    expect(elapsed).toBeGreaterThanOrEqual(280);
+    expect(elapsed).toBeLessThan(550); // not 2 × 300 ms: the retry only had what was left
   });
 
   it('failfast does not retry', async () => {
