@@ -12,7 +12,7 @@ export interface CallPolicy {
   cluster?: ClusterStrategyName;
   /** failover: extra attempts on other instances. Default 2. */
   retries?: number;
-  /** Per-attempt timeout (ms). Default: the transport's 30 000. */
+  /** Timeout (ms) of the whole call; failover retries share it. Default: the transport's 30 000. */
   timeoutMs?: number;
   /** Safe to run twice: failover may retry it after ambiguous failures (timeouts, dropped connections). */
   idempotent?: boolean;
