@@ -2,13 +2,8 @@ import { createServer } from 'net';
 import { LengthPrefixedReader, TickBatchedWriter, withLengthPrefix } from '../lib/length-prefixed';
 import { Fifo } from '../lib/fifo';
 import { BenchPayload } from '../lib/payloads';
-import { listenOnLoopback, openSocket } from './raw-json';
+import { listenOnLoopback, openSocket, Waiter } from './raw-json';
 import { BenchSystem } from './types';
-
-interface Waiter {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
 
 /**
  * The floor of any RPC in Node: the client writes length-prefixed N-byte messages (N = the

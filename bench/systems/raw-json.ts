@@ -7,7 +7,8 @@ interface JsonMessage {
   data: unknown;
 }
 
-interface Waiter {
+/** A caller waiting for its answer (shared by the raw ceilings). */
+export interface Waiter {
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
