@@ -95,6 +95,17 @@ describe('RpcServer + RpcClient over a real socket', () => {
     expect(client.pendingCount).toBe(0);
   });
 
+  it('honours an absolute deadline, the earlier of deadline and timeout winning', async () => {
+    const started = Date.now();
+    const error = await firstValueFrom(client.send('slow', new RpcRecord(5_000, { deadline: Date.now() + 150, timeoutMs: 10_000 }))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RpcTimeoutError);
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(140);
+    expect(took).toBeLessThan(1_000);
+    const seen = await firstValueFrom(client.send<{ deadlineSet: boolean }>('context', new RpcRecord({}, { deadline: Date.now() + 5_000 })));
+    expect(seen.deadlineSet).toBe(true);
+  });
+
   it('cancels a stream when the caller unsubscribes', async () => {
     const values = await lastValueFrom(client.send<number>('ticks', 1_000).pipe(take(3), toArray()));
     expect(values).toEqual([1, 2, 3]);

@@ -4,6 +4,11 @@ export interface RpcCallOptions {
   headers?: Record<string, string>;
   /** Overrides the client's timeout for this call; 0 waits forever. */
   timeoutMs?: number;
+  /**
+   * Absolute deadline (epoch ms, `Date.now()` clock). The call fails with RpcTimeoutError once
+   * it passes and the server sees the time left; with `timeoutMs` too, the earlier one wins.
+   */
+  deadline?: number;
   /** Declares the call safe to run twice, so cluster clients may retry it after a failure. */
   idempotent?: boolean;
   /** Service version the call is addressed to (version routing). */
@@ -41,6 +46,11 @@ export class RpcRecordBuilder<TData = unknown> {
 
   setTimeout(timeoutMs: number): this {
     this.options = { ...this.options, timeoutMs };
+    return this;
+  }
+
+  setDeadline(deadline: number): this {
+    this.options = { ...this.options, deadline };
     return this;
   }
 

@@ -143,7 +143,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
     }
     const pattern = typeof packet.pattern === 'string' ? packet.pattern : this.normalizePattern(packet.pattern);
     const { data, options } = unwrapRecord(packet.data);
-    const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
+    const timeoutMs = effectiveTimeoutMs(options, this.timeoutMs);
     const seq = this.pending.nextSeq();
     let frame: Buffer;
     try {
@@ -372,6 +372,14 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
 export function isSequenceAfter(seq: number, reference: number): boolean {
   const distance = (seq - reference) >>> 0;
   return distance !== 0 && distance < 0x80000000;
+}
+
+/** The time a call may take: the earlier of its timeout and its absolute deadline (at least 1 ms). */
+export function effectiveTimeoutMs(options: RpcCallOptions | undefined, defaultTimeoutMs: number): number {
+  const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
+  if (options?.deadline === undefined) return timeoutMs;
+  const left = Math.max(1, Math.ceil(options.deadline - Date.now()));
+  return timeoutMs > 0 ? Math.min(timeoutMs, left) : left;
 }
 
 function unwrapRecord(payload: unknown): { data: unknown; options: RpcCallOptions | undefined } {
