@@ -9,9 +9,11 @@
  *
  * Prints the results and targets as markdown and writes bench/results/<date>[-<mode>].json.
  */
+import { execFileSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'fs';
 import { join, relative } from 'path';
 import { performance } from 'perf_hooks';
+import { aggregateRuns } from './lib/aggregate';
 import { buildForRun } from './lib/build';
 import { CellResult } from './lib/cells';
 import { killAllChildren } from './lib/child';
@@ -45,27 +47,34 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const profileDir = options.profile ? join(BENCH_DIR, 'profiles') : undefined;
-  log(`nestrpc bench (${options.mode}): ${options.systems.length} systems × ${options.cells.length} cells, warm-up ${options.warmupMs} ms, window ${options.windowMs} ms`);
+  log(`nestrpc bench (${options.mode}): ${options.systems.length} systems × ${options.cells.length} cells × ${options.rounds} rounds, warm-up ${options.warmupMs} ms, window ${options.windowMs} ms`);
   log(`machine: ${describeMachine(machine)}`);
 
   const buildDir = buildForRun(join(BENCH_DIR, '..'));
   const started = performance.now();
-  const results: CellResult[] = [];
-  for (const system of options.systems) {
-    log(`${system.name}:`);
-    const systemResults = await runSystem(system, options.cells, {
-      buildDir,
-      warmupMs: options.warmupMs,
-      windowMs: options.windowMs,
-      drainMs: DRAIN_MS,
-      graceMs: GRACE_MS,
-      startupTimeoutMs: STARTUP_TIMEOUT_MS,
-      profileDir,
-      verbose: options.verbose,
-      log,
-    });
-    results.push(...systemResults);
+  // Systems interleaved within each round (A B C A B C), so a slow phase of a noisy machine
+  // lands on every system instead of on whichever ran then.
+  const rounds: CellResult[][] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const results: CellResult[] = [];
+    for (const system of options.systems) {
+      log(`${system.name}${options.rounds > 1 ? ` (round ${round}/${options.rounds})` : ''}:`);
+      const systemResults = await runSystem(system, options.cells, {
+        buildDir,
+        warmupMs: options.warmupMs,
+        windowMs: options.windowMs,
+        drainMs: DRAIN_MS,
+        graceMs: GRACE_MS,
+        startupTimeoutMs: STARTUP_TIMEOUT_MS,
+        profileDir,
+        verbose: options.verbose,
+        log,
+      });
+      results.push(...systemResults);
+    }
+    rounds.push(results);
   }
+  const results = aggregateRuns(rounds);
   const elapsedS = Math.round((performance.now() - started) / 1000);
 
   const targets = evaluateTargets(results);
@@ -74,17 +83,28 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   process.stdout.write(`\n## Results (${options.mode}, ${date}, ${elapsedS} s)\n\nMachine: ${describeMachine(machine)}\n\n${table}\n\n## Targets\n\n${targetTable}\n`);
 
-  const file = saveResults(options, date, { date: new Date().toISOString(), mode: options.mode, elapsedS, options: summaryOf(options), machine, systems: options.systems.map(({ name, label, family }) => ({ name, label, family })), results, targets });
+  const file = saveResults(options, date, { date: new Date().toISOString(), mode: options.mode, elapsedS, commit: gitCommit(), options: summaryOf(options), machine, systems: options.systems.map(({ name, label, family }) => ({ name, label, family })), results, targets });
   log(`\nwrote ${relative(process.cwd(), file)}`);
   if (options.complete && options.mode === 'full' && !options.profile) {
-    updateReadme(`Latest full run (${date}, ${elapsedS} s) on ${describeMachine(machine)}. Raw data: \`${relative(BENCH_DIR, file)}\`.\n\n${table}\n\n### Targets\n\n${targetTable}`);
+    updateReadme(`Latest full run (${date}, commit ${gitCommit() ?? 'unknown'}, ${options.rounds} interleaved rounds, ${elapsedS} s) on ${describeMachine(machine)}. Raw data: \`${relative(BENCH_DIR, file)}\`.\n\n${table}\n\n### Targets\n\n${targetTable}`);
     log('updated bench/README.md');
   }
   if (profileDir) log(`CPU profiles in ${relative(process.cwd(), profileDir)}; summarize with: node -r ts-node/register/transpile-only bench/tools/profile-top.ts <file.cpuprofile>`);
 }
 
+/** The commit measured (with `+dirty` when the tree had changes), so quoted figures can be traced. */
+function gitCommit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../libs', '.', ':(exclude)results'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return undefined;
+  }
+}
+
 function summaryOf(options: BenchOptions): Record<string, unknown> {
-  return { warmupMs: options.warmupMs, windowMs: options.windowMs, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
+  return { warmupMs: options.warmupMs, windowMs: options.windowMs, rounds: options.rounds, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
 }
 
 /** Full runs of everything are `<date>.json`; quick or partial runs get a suffix so they never replace one. */

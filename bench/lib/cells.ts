@@ -44,17 +44,29 @@ export interface CellResult extends Partial<CellMeasurement> {
   server?: ProcessStats;
   /** Client RSS once connected, before any load (framework + harness baseline), MiB. */
   clientIdleRssMiB?: number;
+  /** Interleaved repetitions aggregated into this result (medians); see lib/aggregate.ts. */
+  runs?: number;
+  /** req/s of every repetition, in run order. */
+  samples?: number[];
+  /** (max − min) ÷ median of `samples`, in %. */
+  spreadPct?: number;
 }
 
 export const CONCURRENCY_LEVELS = [1, 64, 512] as const;
 export const STREAM_VALUES = 1_000;
+/**
+ * 50 × 200 KiB puts ~10 MiB in flight on one connection: past the ~8 MiB at which Nest TCP's
+ * client and server can both stop reading while their writes wait for `drain` (11.2.5+).
+ */
+export const HUGE_CONCURRENCY = 50;
 
-/** The full matrix: both payloads at every concurrency, then the streaming cell. */
+/** The full matrix: both payloads at every concurrency, the huge-volume cell, then the streaming cell. */
 export function allCells(): CellSpec[] {
   const cells: CellSpec[] = [];
   for (const payload of ['small', 'large'] as const) {
     for (const concurrency of CONCURRENCY_LEVELS) cells.push({ id: `${payload}@${concurrency}`, kind: 'unary', payload, concurrency });
   }
+  cells.push({ id: `huge@${HUGE_CONCURRENCY}`, kind: 'unary', payload: 'huge', concurrency: HUGE_CONCURRENCY });
   cells.push({ id: 'stream@1', kind: 'stream', payload: 'small', concurrency: 1, streamCount: STREAM_VALUES });
   return cells;
 }

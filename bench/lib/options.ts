@@ -7,18 +7,22 @@ export interface BenchOptions {
   cells: CellSpec[];
   warmupMs: number;
   windowMs: number;
+  /** Repetitions of every cell; systems are interleaved within each round (A B C A B C). */
+  rounds: number;
   profile: boolean;
   verbose: boolean;
   /** True when every system and cell runs (only then are results/README treated as the reference run). */
   complete: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--profile] [--verbose]
+const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--rounds=<n>] [--profile] [--verbose]
   systems: ${SYSTEMS.map((s) => s.name).join(', ')}
   cells:   ${allCells().map((c) => c.id).join(', ')}`;
 
 const WINDOW_MS = { quick: 2_000, full: 5_000 } as const;
 const WARMUP_MS = { quick: 700, full: 1_500 } as const;
+/** A full run repeats every cell 3 times so medians and spreads can be reported; quick is a smoke run. */
+const ROUNDS = { quick: 1, full: 3 } as const;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const flags = new Map<string, string>();
@@ -28,7 +32,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     flags.set(match[1], match[2] ?? 'true');
   }
   for (const name of flags.keys()) {
-    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'profile', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
+    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'rounds', 'profile', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
   }
   if (flags.has('help')) {
     process.stdout.write(`${USAGE}\n`);
@@ -43,6 +47,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     cells,
     windowMs: seconds(flags.get('duration'), WINDOW_MS[mode], '--duration'),
     warmupMs: seconds(flags.get('warmup'), WARMUP_MS[mode], '--warmup'),
+    rounds: count(flags.get('rounds'), ROUNDS[mode], '--rounds'),
     profile: flags.has('profile'),
     verbose: flags.has('verbose'),
     complete: systems.length === SYSTEMS.length && cells.length === allCells().length,
@@ -61,6 +66,13 @@ function seconds(value: string | undefined, fallbackMs: number, flag: string): n
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0) fail(`${flag} takes a number of seconds, got "${value}"`);
   return Math.round(parsed * 1000);
+}
+
+function count(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) fail(`${flag} takes a whole number ≥ 1, got "${value}"`);
+  return parsed;
 }
 
 function fail(message: string): never {

@@ -9,18 +9,23 @@ export interface BenchPayload {
   blob?: string;
 }
 
-export type PayloadSize = 'small' | 'large';
+export type PayloadSize = 'small' | 'large' | 'huge';
 
 /** Serialized size (JSON) the large payload aims for. */
 export const LARGE_PAYLOAD_BYTES = 16 * 1024;
+/** Serialized size (JSON) of the huge payload: 50 of them in flight put ~10 MiB on one connection. */
+export const HUGE_PAYLOAD_BYTES = 200 * 1024;
+
+export const PAYLOAD_SIZES: readonly PayloadSize[] = ['small', 'large', 'huge'];
 
 const SMALL: BenchPayload = { id: 4242, name: 'bench-user', email: 'bench@example.com', active: true, tags: ['a', 'b'], score: 0.75 };
 
-/** ~95 B of JSON for `small`, exactly LARGE_PAYLOAD_BYTES of JSON for `large`. */
+/** ~95 B of JSON for `small`, exactly LARGE_PAYLOAD_BYTES / HUGE_PAYLOAD_BYTES of JSON for `large` / `huge`. */
 export function buildPayload(size: PayloadSize): BenchPayload {
   if (size === 'small') return { ...SMALL, tags: [...SMALL.tags] };
   const base = Buffer.byteLength(JSON.stringify({ ...SMALL, blob: '' }));
-  return { ...SMALL, tags: [...SMALL.tags], blob: 'x'.repeat(LARGE_PAYLOAD_BYTES - base) };
+  const bytes = size === 'large' ? LARGE_PAYLOAD_BYTES : HUGE_PAYLOAD_BYTES;
+  return { ...SMALL, tags: [...SMALL.tags], blob: 'x'.repeat(bytes - base) };
 }
 
 /** One item of a streamed answer. */

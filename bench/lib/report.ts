@@ -1,3 +1,4 @@
+import { isSteady, MAX_SPREAD_PCT } from './aggregate';
 import { CellResult, CellSpec } from './cells';
 import { TargetCheck } from './targets';
 import { SystemEntry } from '../systems';
@@ -7,8 +8,8 @@ const BASELINE = 'nest-tcp';
 /** One row per system under each cell, so the systems of a workload sit side by side. */
 export function resultsTable(results: CellResult[], systems: SystemEntry[], cells: CellSpec[]): string {
   const lines = [
-    '| cell | system | req/s | × Nest TCP | p50 ms | p99 ms | p999 ms | errors | server RSS MiB / CPU % | client RSS MiB / CPU % | status |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| cell | system | req/s (median) | spread | × Nest TCP | p50 ms | p99 ms | p999 ms | errors | server RSS MiB / CPU % | client RSS MiB / CPU % | status |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
   ];
   for (const cell of cells) {
     const baseline = results.find((r) => r.system === BASELINE && r.cell === cell.id && r.status === 'ok');
@@ -17,13 +18,13 @@ export function resultsTable(results: CellResult[], systems: SystemEntry[], cell
       if (r === undefined) continue;
       const label = cellLabel(cell);
       if (r.status !== 'ok') {
-        lines.push(`| ${label} | ${system.label} | – | – | – | – | – | ${r.errors ?? '–'} | ${stats(r.server)} | ${stats(r.client)} | ${r.status}: ${escape(r.reason ?? '')} |`);
+        lines.push(`| ${label} | ${system.label} | – | – | – | – | – | – | ${r.errors ?? '–'} | ${stats(r.server)} | ${stats(r.client)} | ${r.status}: ${escape(r.reason ?? '')} |`);
         continue;
       }
       const rate = cell.kind === 'stream' ? `${fmt(r.reqPerSec!)} (${fmt(r.valuesPerSec ?? 0)} values/s)` : fmt(r.reqPerSec!);
-      const relative = baseline?.reqPerSec ? `${(r.reqPerSec! / baseline.reqPerSec).toFixed(2)}×` : '–';
+      const relative = ratioCell(r, baseline);
       const status = r.errors ? `ok (${escape(r.firstError ?? '')})` : 'ok';
-      lines.push(`| ${label} | ${system.label} | ${rate} | ${relative} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.p999Ms)} | ${r.errors} | ${stats(r.server)} | ${stats(r.client)} | ${status} |`);
+      lines.push(`| ${label} | ${system.label} | ${rate} | ${spread(r)} | ${relative} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.p999Ms)} | ${r.errors} | ${stats(r.server)} | ${stats(r.client)} | ${status} |`);
     }
   }
   return lines.join('\n');
@@ -38,9 +39,22 @@ export function targetsTable(checks: TargetCheck[]): string {
   return lines.join('\n');
 }
 
+/** A ratio is quoted only between cells that repeated within MAX_SPREAD_PCT. */
+function ratioCell(r: CellResult, baseline: CellResult | undefined): string {
+  if (!baseline?.reqPerSec) return '–';
+  if (!isSteady(r) || !isSteady(baseline)) return `noisy (> ${MAX_SPREAD_PCT} %)`;
+  return `${(r.reqPerSec! / baseline.reqPerSec).toFixed(2)}×`;
+}
+
+function spread(r: CellResult): string {
+  if ((r.runs ?? 1) < 2) return '1 run';
+  return `±${((r.spreadPct ?? 0) / 2).toFixed(1)} % (${r.runs} runs)${isSteady(r) ? '' : ' ⚠'}`;
+}
+
 function cellLabel(cell: CellSpec): string {
   if (cell.kind === 'stream') return `stream 1→${cell.streamCount} × ${cell.concurrency}`;
-  return `${cell.payload === 'small' ? 'small ~95 B' : 'large 16 KiB'} × ${cell.concurrency}`;
+  const size = { small: 'small ~95 B', large: 'large 16 KiB', huge: 'huge 200 KiB' }[cell.payload];
+  return `${size} × ${cell.concurrency}`;
 }
 
 function stats(s: { rssMiB: number; cpuPct: number } | undefined): string {

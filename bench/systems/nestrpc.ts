@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
 import { RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
 import { BenchModule } from '../nest/bench.controller';
-import { buildPayload } from '../lib/payloads';
+import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
 
 export type NestrpcSerializerName = 'json' | 'msgpack' | 'protobuf';
@@ -34,11 +34,11 @@ async function createClient({ host, ports }: ClientOptions, serializer: NestrpcS
   };
 }
 
-/** The serializer must round-trip both payloads unchanged, or the system is reported n/a. */
+/** The serializer must round-trip every payload unchanged, or the system is reported n/a. */
 function probeSerializer(name: NestrpcSerializerName): string | undefined {
   try {
     const serializer = new SerializerRegistry([name]).use(name);
-    for (const size of ['small', 'large'] as const) {
+    for (const size of PAYLOAD_SIZES) {
       const payload = buildPayload(size);
       const context = { pattern: 'echo', kind: 'request' as const };
       const back = serializer.deserialize(Buffer.from(serializer.serialize(payload, context)), context);

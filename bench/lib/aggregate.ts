@@ -1,0 +1,69 @@
+import { CellResult, ProcessStats } from './cells';
+
+/** A cell whose req/s varies more than this across its repetitions is marked noisy and quoted as no ratio. */
+export const MAX_SPREAD_PCT = 20;
+
+/**
+ * Folds the repetitions of every (system, cell) into one result: the median of each figure, the
+ * req/s of every run and their spread. A cell that stalled or failed in any repetition keeps that
+ * status (a stall is a finding, not an outlier to drop).
+ */
+export function aggregateRuns(rounds: CellResult[][]): CellResult[] {
+  const groups = new Map<string, CellResult[]>();
+  for (const round of rounds) {
+    for (const result of round) {
+      const key = `${result.system}\u0000${result.cell}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [result]);
+      else group.push(result);
+    }
+  }
+  return [...groups.values()].map(aggregateCell);
+}
+
+export function aggregateCell(runs: CellResult[]): CellResult {
+  const first = runs[0];
+  const failed = runs.find((r) => r.status !== 'ok');
+  if (failed !== undefined) return { ...failed, runs: runs.length, samples: runs.map((r) => r.reqPerSec ?? 0) };
+  const samples = runs.map((r) => r.reqPerSec ?? 0);
+  const medianRate = median(samples);
+  return {
+    ...first,
+    runs: runs.length,
+    samples,
+    spreadPct: medianRate > 0 ? Math.round(((Math.max(...samples) - Math.min(...samples)) / medianRate) * 1000) / 10 : 0,
+    reqPerSec: Math.round(medianRate),
+    valuesPerSec: first.valuesPerSec === undefined ? undefined : Math.round(median(runs.map((r) => r.valuesPerSec ?? 0))),
+    completions: Math.round(median(runs.map((r) => r.completions ?? 0))),
+    errors: runs.reduce((sum, r) => sum + (r.errors ?? 0), 0),
+    firstError: runs.find((r) => r.firstError !== undefined)?.firstError,
+    p50Ms: round2(median(runs.map((r) => r.p50Ms ?? 0))),
+    p99Ms: round2(median(runs.map((r) => r.p99Ms ?? 0))),
+    p999Ms: round2(median(runs.map((r) => r.p999Ms ?? 0))),
+    client: medianStats(runs.map((r) => r.client)),
+    server: medianStats(runs.map((r) => r.server)),
+    clientIdleRssMiB: first.clientIdleRssMiB === undefined ? undefined : Math.round(median(runs.map((r) => r.clientIdleRssMiB ?? 0))),
+  };
+}
+
+/** True when the cell repeated within MAX_SPREAD_PCT (a single run is never called noisy). */
+export function isSteady(result: CellResult): boolean {
+  return (result.spreadPct ?? 0) <= MAX_SPREAD_PCT;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianStats(stats: (ProcessStats | undefined)[]): ProcessStats | undefined {
+  const present = stats.filter((s): s is ProcessStats => s !== undefined);
+  if (present.length === 0) return undefined;
+  return { rssMiB: Math.round(median(present.map((s) => s.rssMiB))), cpuPct: Math.round(median(present.map((s) => s.cpuPct))) };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

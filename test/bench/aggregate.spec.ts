@@ -1,0 +1,36 @@
+import { aggregateRuns, isSteady, median } from '../../bench/lib/aggregate';
+import { CellResult } from '../../bench/lib/cells';
+
+function run(system: string, reqPerSec: number, p99Ms = 1, status: CellResult['status'] = 'ok'): CellResult {
+  return { system, cell: 'small@64', status, reqPerSec, p50Ms: 0.5, p99Ms, p999Ms: 2, errors: 0, completions: reqPerSec * 5, client: { rssMiB: 90, cpuPct: 80 }, server: { rssMiB: 80, cpuPct: 70 } };
+}
+
+describe('benchmark aggregation of interleaved rounds', () => {
+  it('reports the median of each figure, every sample and the spread', () => {
+    const [a] = aggregateRuns([[run('a', 100, 3)], [run('a', 120, 1)], [run('a', 110, 2)]]);
+    expect(a.reqPerSec).toBe(110);
+    expect(a.p99Ms).toBe(2);
+    expect(a.samples).toEqual([100, 120, 110]);
+    expect(a.runs).toBe(3);
+    expect(a.spreadPct).toBeCloseTo(18.2, 1);
+    expect(isSteady(a)).toBe(true);
+  });
+
+  it('marks a cell whose runs differ by more than 20 % as not steady', () => {
+    const [a] = aggregateRuns([[run('a', 100)], [run('a', 130)], [run('a', 110)]]);
+    expect(a.spreadPct).toBeGreaterThan(20);
+    expect(isSteady(a)).toBe(false);
+  });
+
+  it('keeps a stall in any round as the cell status', () => {
+    const [a] = aggregateRuns([[run('a', 100)], [{ system: 'a', cell: 'small@64', status: 'stall', reason: 'no completion' }]]);
+    expect(a.status).toBe('stall');
+    expect(a.reason).toBe('no completion');
+  });
+
+  it('groups by system and cell across rounds', () => {
+    const results = aggregateRuns([[run('a', 1), run('b', 10)], [run('a', 3), run('b', 30)]]);
+    expect(results.map((r) => [r.system, r.reqPerSec])).toEqual([['a', 2], ['b', 20]]);
+    expect(median([])).toBe(0);
+  });
+});
