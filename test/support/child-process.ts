@@ -13,11 +13,14 @@ export interface TsChild {
   output(): string;
 }
 
-/** Runs a TypeScript entry point in its own Node process, with the repo's path aliases. */
+/**
+ * Runs a TypeScript entry point in its own Node process, with the repo's path aliases
+ * (`NESTRPC_TSCONFIG` picks another tsconfig: the Nest 12 suites map @nestjs/* through it).
+ */
 export function spawnTs(script: string, env: Record<string, string> = {}): TsChild {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script)], {
     cwd: ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'), ...env },
+    env: { ...process.env, TS_NODE_PROJECT: resolve(ROOT, process.env.NESTRPC_TSCONFIG ?? 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
