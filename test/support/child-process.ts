@@ -18,9 +18,16 @@ export interface TsChild {
  * (`NESTRPC_TSCONFIG` picks another tsconfig: the Nest 12 suites map @nestjs/* through it).
  */
 export function spawnTs(script: string, env: Record<string, string> = {}): TsChild {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script)], {
-    cwd: ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: resolve(ROOT, process.env.NESTRPC_TSCONFIG ?? 'tsconfig.json'), ...env },
+  const project = resolve(ROOT, process.env.NESTRPC_TSCONFIG ?? 'tsconfig.json');
+  const args = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script)];
+  return spawnNode(args, { cwd: ROOT, env: { TS_NODE_PROJECT: project, ...env } });
+}
+
+/** Runs `node <args>` in `cwd` (e.g. a built app outside the repo), environment = ours + `env`. */
+export function spawnNode(args: string[], options: { cwd: string; env?: Record<string, string> }): TsChild {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
