@@ -11,10 +11,23 @@ export const LIBRARIES = ['transport', 'discovery', 'server', 'client'] as const
 /** Package name → absolute path of its tarball. */
 export type Tarballs = Record<string, string>;
 
+/** npm settings a user's own shell would also have; the rest of `npm test`'s npm_* variables go. */
+const KEPT_NPM_SETTINGS = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile']);
+
+/**
+ * The environment of an npm run inside a fixture app: under `npm test`, npm exports its own
+ * configuration (npm_config_local_prefix=<repo> among it), which must not make the fixture's
+ * install or build act on the monorepo.
+ */
+function fixtureEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_') || KEPT_NPM_SETTINGS.has(key.toLowerCase())));
+  return { ...env, npm_config_update_notifier: 'false' };
+}
+
 /** Runs npm in `cwd`; on failure the error carries npm's output. */
 export async function npm(args: string[], cwd: string, timeoutMs: number): Promise<string> {
   try {
-    const { stdout } = await run('npm', args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const { stdout } = await run('npm', args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: fixtureEnv() });
     return stdout;
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string };
