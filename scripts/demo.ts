@@ -1,38 +1,53 @@
-import { execFileSync } from 'child_process';
-import { existsSync } from 'fs';
+import { spawn } from 'child_process';
+import { once } from 'events';
+import { existsSync, mkdtempSync } from 'fs';
 import { createServer } from 'net';
-import { resolve } from 'path';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
 import { ensureEtcdInstalled, LocalEtcd, startEtcd } from './demo/etcd';
 import { AppProcess, startApp } from './demo/processes';
 
 /**
  * One-command demo: etcd + 2 providers of HelloService v1 (weights 1 and 3) + 1 of v2 + the HTTP
- * consumer, on free loopback ports. Prints working curl commands and a few sample calls, then
- * runs until Ctrl-C and cleans up everything it started.
+ * consumer, on free loopback ports. Prints working curl commands and sample calls, then runs
+ * until Ctrl-C and stops everything it started: consumer, providers, then etcd.
  *
- *   npm run demo                 interactive
- *   npm run demo -- --headless   quiet samples; prints "DEMO READY consumer=<url> etcd=<dir>" and waits for SIGTERM
+ *   npm run demo                 interactive; app logs go to files (the screen says where)
+ *   npm run demo -- --logs       also print every app's log lines on the screen
+ *   npm run demo -- --headless   no samples; prints "DEMO READY consumer=<url> etcd=<dir> logs=<dir>" and waits for SIGTERM
  */
 const ROOT = resolve(__dirname, '..');
 const headless = process.argv.includes('--headless') || process.env.DEMO_HEADLESS === '1';
+const showLogs = process.argv.includes('--logs');
 const skipBuild = process.argv.includes('--no-build');
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const logs = (line: string) => (headless ? process.stderr.write(`${line}\n`) : say(line));
+/** Progress lines: on stderr when headless, so stdout carries only the READY line. */
+const note = (line: string) => (headless ? process.stderr.write(`${line}\n`) : say(line));
 
+const V1_SAMPLE_CALLS = 40;
 const apps: AppProcess[] = [];
 let etcd: LocalEtcd | undefined;
 let stopping: Promise<void> | undefined;
 
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number>((res, rej) => {
-      const server = createServer().once('error', rej);
-      server.listen(port, '127.0.0.1', () => {
-        const bound = (server.address() as { port: number }).port;
-        server.close(() => res(bound));
-      });
+async function listenablePort(port: number): Promise<number> {
+  return new Promise<number>((res, rej) => {
+    const server = createServer().once('error', rej);
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as { port: number }).port;
+      server.close(() => res(bound));
     });
-  return tryPort(preferred).catch(() => tryPort(0));
+  });
+}
+
+/** The preferred port, else a free one, said out loud. */
+async function consumerPort(preferred: number): Promise<number> {
+  try {
+    return await listenablePort(preferred);
+  } catch {
+    const port = await listenablePort(0);
+    note(`Port ${preferred} is busy: the consumer listens on ${port} instead (set CONSUMER_PORT to choose).`);
+    return port;
+  }
 }
 
 async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
@@ -43,46 +58,62 @@ async function getJson(url: string, init?: RequestInit): Promise<{ status: numbe
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
+    if (stopping) return;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-function build(): void {
+/** tsc, asynchronously: a Ctrl-C meanwhile is handled (and the build simply stops). */
+async function build(): Promise<void> {
   if (skipBuild && existsSync(resolve(ROOT, 'dist/apps/consumer/src/main.js'))) return;
-  logs('Building (tsc -p tsconfig.build.json)...');
-  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', resolve(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });
+  note('Building the apps (tsc -p tsconfig.build.json)...');
+  const tsc = spawn(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', resolve(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });
+  const [code, signal] = (await once(tsc, 'exit')) as [number | null, string | null];
+  if (code !== 0 && !stopping) throw new Error(`the build failed (tsc exited with ${code ?? signal})`);
 }
 
 async function samples(consumer: string): Promise<void> {
   const served: Record<string, number> = {};
-  for (let i = 0; i < 8; i++) {
-    const { body } = await getJson(`${consumer}/hello?name=demo`);
-    const greeting = body as { message: string; instance: string; version: string };
+  const order: string[] = [];
+  let message = '';
+  for (let i = 0; i < V1_SAMPLE_CALLS; i++) {
+    const greeting = (await getJson(`${consumer}/hello?name=demo`)).body as { message: string; instance: string };
     served[greeting.instance] = (served[greeting.instance] ?? 0) + 1;
-    say(`  GET /hello      → ${greeting.message.padEnd(24)} served by ${greeting.instance} (v${greeting.version})`);
+    if (order.length < 12) order.push(greeting.instance.replace('provider-v1-', ''));
+    message = greeting.message;
   }
+  say(`  GET /hello?name=demo ×${V1_SAMPLE_CALLS} → "${message}"`);
+  for (const [instance, weight] of [['provider-v1-a', 1], ['provider-v1-b', 3]] as const) {
+    const count = served[instance] ?? 0;
+    say(`      ${instance} (weight ${weight}): ${String(count).padStart(2)} calls ${'#'.repeat(count)}`);
+  }
+  say(`      order of the first ${order.length}: ${order.join(' ')}`);
   const v2 = (await getJson(`${consumer}/hello2?name=demo`)).body as { message: string; instance: string };
-  say(`  GET /hello2     → ${v2.message.padEnd(24)} served by ${v2.instance}`);
+  say(`  GET /hello2?name=demo → "${v2.message}" from ${v2.instance}`);
   const reserve = await getJson(`${consumer}/stock/pear/reserve?quantity=99`, { method: 'POST' });
   say(`  POST /stock/pear/reserve?quantity=99 → HTTP ${reserve.status} ${JSON.stringify(reserve.body)}`);
-  say(`  v1 calls per instance: ${JSON.stringify(served)} (weights: provider-v1-a=1, provider-v1-b=3)`);
 }
 
 async function main(): Promise<void> {
-  ensureEtcdInstalled(logs);
-  build();
+  ensureEtcdInstalled(note);
+  await build();
+  if (stopping) return;
+  const logDir = mkdtempSync(join(tmpdir(), 'nestrpc-demo-logs-'));
+  const output = { logDir, print: showLogs ? note : undefined };
   etcd = startEtcd();
-  logs(`etcd ${etcd.endpoints} (data in ${etcd.dir})`);
+  note(`etcd     ${etcd.endpoints} (data in ${etcd.dir}, removed on exit)`);
+  note(`app logs ${logDir}/<app>.log (kept after exit; --logs prints them here too)`);
   const common = { ETCD_ENDPOINTS: etcd.endpoints, DEREGISTER_GRACE_MS: '1000' };
   const providers: [string, Record<string, string>][] = [
     ['provider-v1-a', { HELLO_VERSIONS: '1', SERVICE_WEIGHT: '1' }],
     ['provider-v1-b', { HELLO_VERSIONS: '1', SERVICE_WEIGHT: '3' }],
     ['provider-v2', { HELLO_VERSIONS: '2', SERVICE_WEIGHT: '1' }],
   ];
-  providers.forEach(([name, env], i) => apps.push(startApp(name, 'provider', { ...common, ...env, INSTANCE_NAME: name }, logs, i)));
-  const port = await freePort(Number(process.env.CONSUMER_PORT ?? 3000));
-  apps.push(startApp('consumer', 'consumer', { ...common, HTTP_PORT: String(port) }, logs, 3));
+  providers.forEach(([name, env], i) => apps.push(startApp(name, 'provider', { ...common, ...env, INSTANCE_NAME: name }, output, i)));
+  const port = await consumerPort(Number(process.env.CONSUMER_PORT ?? 3000));
+  apps.push(startApp('consumer', 'consumer', { ...common, HTTP_PORT: String(port) }, output, 3));
+  note('Starting 3 providers and the consumer...');
   await Promise.all(apps.map((a) => a.ready));
   const consumer = `http://127.0.0.1:${port}`;
   await waitFor('the consumer to discover 3 HelloService instances', async () => {
@@ -91,39 +122,53 @@ async function main(): Promise<void> {
     const seen = (await getJson(`${consumer}/instances`)).body as { service: string; instances: unknown[] }[];
     return seen.filter((s) => s.service === 'HelloService').reduce((n, s) => n + s.instances.length, 0) === 3;
   });
+  if (stopping) return;
 
   if (headless) {
-    say(`DEMO READY consumer=${consumer} etcd=${etcd.dir}`);
-  } else {
-    say('\nThe demo is up. Try:');
-    say(`  curl '${consumer}/hello?name=you'             # v1, balanced 1:3 over two providers`);
-    say(`  curl '${consumer}/hello2?name=you'            # v2 only`);
-    say(`  curl -N '${consumer}/stock/apple/watch?updates=5'   # a stream (server-sent events)`);
-    say(`  curl -X POST '${consumer}/stock/pear/reserve?quantity=99'   # domain error → HTTP 409`);
-    say(`  curl '${consumer}/instances'                  # what discovery sees`);
-    say('\nSample calls:');
-    await samples(consumer);
-    say('\nRunning. Press Ctrl-C to stop everything.');
+    say(`DEMO READY consumer=${consumer} etcd=${etcd.dir} logs=${logDir}`);
+    return;
   }
+  say('\nThe demo is up. Try:');
+  say(`  curl '${consumer}/hello?name=you'             # v1, balanced 1:3 over two providers`);
+  say(`  curl '${consumer}/hello2?name=you'            # v2 only`);
+  say(`  curl -N '${consumer}/stock/apple/watch?updates=5'   # a stream (server-sent events)`);
+  say(`  curl -X POST '${consumer}/stock/pear/reserve?quantity=99'   # domain error → HTTP 409`);
+  say(`  curl '${consumer}/instances'                  # what discovery sees`);
+  say('\nSample calls:');
+  await samples(consumer);
+  say(`\nRunning. App logs: ${logDir}. Press Ctrl-C to stop everything.`);
 }
 
-function shutdown(code: number): Promise<void> {
+/** Consumer first (no more calls), then the providers (each deregisters and drains), then etcd. */
+function shutdown(code: number, why: string): Promise<void> {
   stopping ??= (async () => {
-    logs('Stopping...');
-    // Consumer first (no more calls), then providers (each deregisters and drains), then etcd.
+    note(`\n${why}`);
     const consumer = apps.filter((a) => a.name === 'consumer');
     await Promise.all(consumer.map((a) => a.stop()));
-    await Promise.all(apps.filter((a) => a.name !== 'consumer').map((a) => a.stop()));
-    etcd?.stop();
-    logs('Stopped: no process left, etcd data removed.');
+    if (consumer.length > 0) note('  consumer stopped');
+    const providers = apps.filter((a) => a.name !== 'consumer');
+    await Promise.all(providers.map((a) => a.stop()));
+    if (providers.length > 0) note('  providers stopped (deregistered, drained)');
+    if (etcd) {
+      etcd.stop();
+      note('  etcd stopped, its data removed');
+    }
+    note('Stopped: no process left.');
     process.exit(code);
   })();
   return stopping;
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// The apps run in their own process groups: if the demo dies without a clean shutdown, none
+// of them outlives it.
+process.on('exit', () => {
+  for (const app of apps) if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+});
+process.on('SIGINT', () => void shutdown(0, stopping ? '' : 'Ctrl-C: stopping...'));
+process.on('SIGTERM', () => void shutdown(0, 'Stopping...'));
 main().catch((err: Error) => {
+  // An interrupted start-up fails its waits: that is the Ctrl-C, not an error to report.
+  if (stopping) return;
   process.stderr.write(`demo failed: ${err.message}\n`);
-  void shutdown(1);
+  void shutdown(1, 'Stopping what was started...');
 });

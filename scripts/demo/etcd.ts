@@ -32,9 +32,14 @@ export function ensureEtcdInstalled(log: (line: string) => void): void {
   execFileSync('apt-get', ['install', '-y', '-qq', 'etcd-server', 'etcd-client'], { stdio: 'inherit', env });
 }
 
-/** Starts a throwaway single-node etcd on free loopback ports (scripts/etcd-local.sh). */
+/**
+ * Starts a throwaway single-node etcd on free loopback ports (scripts/etcd-local.sh), in its
+ * own session when `setsid` exists: a terminal Ctrl-C then reaches only the demo, which stops
+ * etcd last, after the apps (otherwise the consumer sees its etcd watch drop while stopping).
+ */
 export function startEtcd(): LocalEtcd {
-  const out = execFileSync(ETCD_SCRIPT, ['start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, args]: [string, string[]] = onPath('setsid') ? ['setsid', ['--wait', ETCD_SCRIPT, 'start']] : [ETCD_SCRIPT, ['start']];
+  const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const match = out.trim().match(/^ETCD_ENDPOINTS=(\S+) ETCD_DIR=(\S+)$/);
   if (!match) throw new Error(`Unexpected output from etcd-local.sh: ${out}`);
   const dir = match[2].replace(/^'(.*)'$/, '$1');

@@ -1,7 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { once } from 'events';
-import { existsSync } from 'fs';
-import { resolve } from 'path';
+import { existsSync, readFileSync } from 'fs';
+import { createServer, Server } from 'net';
+import { join, resolve } from 'path';
+import { freePort } from '../support/free-port';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -10,6 +12,65 @@ function pgrep(pattern: string): string[] {
     return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
   } catch {
     return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+const APP_PROCESSES = `${ROOT}/dist/apps/(provider|consumer)/src/main.js`;
+
+/** Starts the demo in its own process group, so a test can Ctrl-C it the way a terminal does (the whole group). */
+function startDemo(args: string[], env: Record<string, string> = {}): { demo: ChildProcess; output: () => string; waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpMatchArray> } {
+  const demo = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let text = '';
+  const listeners = new Set<() => void>();
+  for (const stream of [demo.stdout!, demo.stderr!]) {
+    stream.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      for (const listener of listeners) listener();
+    });
+  }
+  const waitFor = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<RegExpMatchArray>((resolveMatch, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        demo.off('exit', onExit);
+      };
+      const check = () => {
+        const match = text.match(pattern);
+        if (match) {
+          done();
+          resolveMatch(match);
+        }
+      };
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`demo exited with ${code} before ${pattern}:\n${text.slice(-3000)}`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${pattern} from the demo in ${timeoutMs} ms:\n${text.slice(-3000)}`));
+      }, timeoutMs);
+      listeners.add(check);
+      demo.once('exit', onExit);
+      check();
+    });
+  return { demo, output: () => text, waitFor };
+}
+
+/** A terminal's Ctrl-C: SIGINT to every process of the foreground group. */
+function terminalCtrlC(demo: ChildProcess): void {
+  process.kill(-demo.pid!, 'SIGINT');
+}
+
+async function killGroup(demo: ChildProcess | undefined): Promise<void> {
+  if (demo && demo.exitCode === null && demo.signalCode === null) {
+    process.kill(-demo.pid!, 'SIGKILL');
+    await once(demo, 'exit');
   }
 }
 
@@ -22,39 +83,46 @@ describe('npm run demo (headless)', () => {
   let demo: ChildProcess;
   let consumer: string;
   let etcdDir: string;
-  let output = '';
+  let logDir: string;
+  let output: () => string;
+  let busy: Server;
+  let busyPort: number;
+  const log = (app: string) => readFileSync(join(logDir, `${app}.log`), 'utf8');
 
   beforeAll(async () => {
-    demo = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts', '--headless'], {
-      cwd: ROOT,
-      env: { ...process.env, CONSUMER_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    demo.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const ready = await new Promise<RegExpMatchArray>((resolveReady, reject) => {
-      const timer = setTimeout(() => reject(new Error(`demo not ready in 150 s:\n${output.slice(-3000)}`)), 150_000);
-      demo.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = output.match(/DEMO READY consumer=(\S+) etcd=(\S+)/);
-        if (match) {
-          clearTimeout(timer);
-          resolveReady(match);
-        }
-      });
-      demo.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`demo exited with ${code}:\n${output.slice(-3000)}`));
-      });
-    });
+    // Something already listens on the port the demo prefers (3000 for a user).
+    busyPort = await freePort();
+    busy = createServer();
+    await new Promise<void>((resolveListen) => busy.listen(busyPort, '127.0.0.1', resolveListen));
+    const started = startDemo(['--headless'], { CONSUMER_PORT: String(busyPort) });
+    demo = started.demo;
+    output = started.output;
+    const ready = await started.waitFor(/DEMO READY consumer=(\S+) etcd=(\S+) logs=(\S+)/, 150_000);
     consumer = ready[1];
     etcdDir = ready[2];
+    logDir = ready[3];
   }, 180_000);
 
   afterAll(async () => {
-    if (demo && demo.exitCode === null) {
-      demo.kill('SIGKILL');
-      await once(demo, 'exit');
-    }
+    await killGroup(demo);
+    await new Promise((resolveClose) => busy?.close(resolveClose));
+  });
+
+  it('says that the preferred consumer port is busy and which one it uses instead', () => {
+    const port = new URL(consumer).port;
+    expect(port).not.toBe(String(busyPort));
+    expect(output()).toContain(`Port ${busyPort} is busy: the consumer listens on ${port} instead`);
+  });
+
+  it('keeps the app logs in files, one per app, and off the screen', () => {
+    for (const app of ['provider-v1-a', 'provider-v1-b', 'provider-v2', 'consumer']) expect(log(app)).toContain('READY');
+    expect(output()).not.toContain('[Nest]');
+  });
+
+  it('logs the weight provider-v1-b really registers (3), and no other', () => {
+    const lines = log('provider-v1-b').split('\n').filter((line) => line.includes('HelloService@1.0.0'));
+    expect(lines).toContainEqual(expect.stringMatching(/Registered HelloService@1\.0\.0 at 127\.0\.0\.1:\d+ \(weight 3\)/));
+    expect(lines.filter((line) => /weight (?!3\))/.test(line))).toEqual([]);
   });
 
   it('answers v1 from both v1 providers in proportion to their weights (1:3)', async () => {
@@ -84,6 +152,9 @@ describe('npm run demo (headless)', () => {
     const response = await fetch(`${consumer}/stock/plum/reserve?quantity=2`, { method: 'POST' });
     expect(response.status).toBe(409);
     await expect(response.json()).resolves.toMatchObject({ code: 'OUT_OF_STOCK', sku: 'plum', requested: 2, available: 0 });
+    // A domain error is an answer, not a crash: no ERROR (and no stack) in any provider's log.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const app of ['provider-v1-a', 'provider-v1-b', 'provider-v2']) expect(log(app)).not.toMatch(/ERROR|RpcException/);
   });
 
   it('lists what discovery sees', async () => {
@@ -99,7 +170,60 @@ describe('npm run demo (headless)', () => {
     const [code] = (await once(demo, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(pgrep(etcdDir)).toEqual([]);
-    expect(pgrep('dist/apps/(provider|consumer)/src/main.js')).toEqual([]);
+    expect(pgrep(APP_PROCESSES)).toEqual([]);
     expect(existsSync(etcdDir)).toBe(false);
   });
+});
+
+describe('npm run demo (interactive)', () => {
+  let demo: ChildProcess | undefined;
+
+  afterEach(async () => {
+    await killGroup(demo);
+    demo = undefined;
+  });
+
+  it('prints a short clean screen with a sample that shows the 1:3 weights, and stops in order on a terminal Ctrl-C', async () => {
+    const started = startDemo(['--no-build'], { CONSUMER_PORT: '0' });
+    demo = started.demo;
+    await started.waitFor(/Press Ctrl-C to stop everything\./, 150_000);
+    const screen = started.output();
+    const lines = screen.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(30);
+    expect(screen).not.toContain('[Nest]');
+    const logDir = /app logs (\S+)\/<app>\.log/.exec(screen)![1];
+    expect(screen).toContain('The demo is up. Try:');
+    // 40 calls over weights 1 and 3: a quarter / three quarters (±1 while the balancer settles).
+    const a = Number(/provider-v1-a \(weight 1\):\s+(\d+) calls/.exec(screen)![1]);
+    const b = Number(/provider-v1-b \(weight 3\):\s+(\d+) calls/.exec(screen)![1]);
+    expect(a + b).toBe(40);
+    expect(Math.abs(a - 10)).toBeLessThanOrEqual(1);
+    expect(screen).toMatch(/POST \/stock\/pear\/reserve\?quantity=99 → HTTP 409/);
+
+    terminalCtrlC(demo);
+    const [code] = (await once(demo, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    const after = started.output().slice(screen.length);
+    const order = ['consumer stopped', 'providers stopped', 'etcd stopped'].map((step) => after.indexOf(step));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    // etcd outlived the consumer: its watch never dropped while stopping.
+    expect(readFileSync(join(logDir, 'consumer.log'), 'utf8')).not.toMatch(/WARN|ERROR/);
+    expect(pgrep(APP_PROCESSES)).toEqual([]);
+  }, 180_000);
+
+  it('stops quietly when Ctrl-C comes during start-up', async () => {
+    const started = startDemo(['--no-build'], { CONSUMER_PORT: '0' });
+    demo = started.demo;
+    const etcdDir = (await started.waitFor(/data in (\S+), removed on exit/, 60_000))[1];
+    await started.waitFor(/Starting 3 providers/, 30_000);
+    terminalCtrlC(demo);
+    const [code] = (await once(demo, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(started.output()).not.toContain('demo failed');
+    expect(started.output()).not.toMatch(/^\s+at /m);
+    expect(started.output()).toContain('Stopped: no process left.');
+    expect(pgrep(etcdDir)).toEqual([]);
+    expect(pgrep(APP_PROCESSES)).toEqual([]);
+  }, 120_000);
 });

@@ -13,11 +13,21 @@ export interface TsChild {
   output(): string;
 }
 
-/** Runs a TypeScript entry point in its own Node process, with the repo's path aliases. */
+/**
+ * Runs a TypeScript entry point in its own Node process, with the repo's path aliases
+ * (`NESTRPC_TSCONFIG` picks another tsconfig: the Nest 12 suites map @nestjs/* through it).
+ */
 export function spawnTs(script: string, env: Record<string, string> = {}): TsChild {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script)], {
-    cwd: ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'), ...env },
+  const project = resolve(ROOT, process.env.NESTRPC_TSCONFIG ?? 'tsconfig.json');
+  const args = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script)];
+  return spawnNode(args, { cwd: ROOT, env: { TS_NODE_PROJECT: project, ...env } });
+}
+
+/** Runs `node <args>` in `cwd` (e.g. a built app outside the repo), environment = ours + `env`. */
+export function spawnNode(args: string[], options: { cwd: string; env?: Record<string, string> }): TsChild {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

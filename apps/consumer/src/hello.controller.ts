@@ -1,8 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { Greeting, HelloService } from '@nestrpc/contracts';
 import { InjectRpc } from '@nestrpc/client';
+import { RpcErrorToHttpFilter } from './rpc-error.filter';
 
+/** RPC failures answer HTTP errors (no provider yet → 503), not a 500 with an ERROR stack in the log. */
 @Controller()
+@UseFilters(RpcErrorToHttpFilter)
 export class HelloController {
   constructor(
     private readonly hello: HelloService,

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'timers/promises';
 import { DEFAULT_DEREGISTER_GRACE_MS } from './constants';
 import { ExposedService, RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
-import { advertisedHost } from './advertised-host';
+import { describeAdvertisedHost, resolveAdvertisedHost } from './advertised-host';
 import { RPC_SERVER_MODULE_OPTIONS } from './rpc-server.module-definition';
 
 /**
@@ -66,8 +66,12 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
 
   private async register(services: ExposedService[]): Promise<void> {
     const bound = this.server.address();
-    const host = advertisedHost(this.options.advertise?.host, this.options.listen?.host ?? bound.host);
+    const advertised = resolveAdvertisedHost(this.options.advertise?.host, this.options.listen?.host ?? bound.host);
+    const host = advertised.host;
     const port = this.options.advertise?.port ?? bound.port;
+    const line = describeAdvertisedHost(advertised, bound, port);
+    if (advertised.source === 'interface' || advertised.source === 'loopback') this.logger.warn(line);
+    else this.logger.log(line);
     const serializers = this.server.serializers.names();
     const suffix = randomBytes(3).toString('hex');
     for (const service of services) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { RpcServer } from '@nestrpc/transport';
+import { DEFAULT_LISTEN_HOST } from './constants';
 import { RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
 import { RpcServerHost } from './rpc-server.host';
@@ -25,7 +26,7 @@ import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-se
       provide: RpcServer,
       inject: [RPC_SERVER_MODULE_OPTIONS],
       useFactory: (options: RpcServerModuleOptions) =>
-        new RpcServer({ ...options.transport, host: options.listen?.host ?? '0.0.0.0', port: options.listen?.port ?? 0 }),
+        new RpcServer({ ...options.transport, host: options.listen?.host ?? DEFAULT_LISTEN_HOST, port: options.listen?.port ?? 0 }),
     },
   ],
   exports: [RpcServer, RpcServerHost],

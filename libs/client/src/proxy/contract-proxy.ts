@@ -17,7 +17,7 @@ export function createContractProxy<T extends object>(contract: RpcContract<T>, 
       let method = methods.get(property);
       if (method === undefined) {
         const pattern = methodPattern(cluster.service, property);
-        method = (...args: unknown[]) => new RpcCall(cluster.invoke(pattern, args, property));
+        method = (...args: unknown[]) => new RpcCall(cluster.invoke(pattern, withoutTrailingUndefined(args), property));
         methods.set(property, method);
       }
       return method;
@@ -26,4 +26,15 @@ export function createContractProxy<T extends object>(contract: RpcContract<T>, 
       return false;
     },
   });
+}
+
+/**
+ * `sayHello(undefined)` sends `[]`, so the handler's parameter is `undefined` again whatever the
+ * serializer (JSON would turn an `undefined` array item into `null`). Only trailing ones can be
+ * dropped: an `undefined` before a defined argument keeps its place and JSON sends it as `null`.
+ */
+function withoutTrailingUndefined(args: unknown[]): unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  return end === args.length ? args : args.slice(0, end);
 }

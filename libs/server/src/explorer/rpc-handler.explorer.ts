@@ -6,6 +6,7 @@ import { RPC_SERVICE_METADATA } from '../constants';
 import { Arg } from '../decorators/arg.decorator';
 import { RpcServiceMetadata } from '../decorators/rpc-service.decorator';
 import { EVENT_HANDLER_TYPE, PATTERN_HANDLER_METADATA, PATTERN_METADATA, ROUTE_ARGS_METADATA, TRANSPORT_METADATA } from './nest-metadata';
+import { quietDomainErrors } from './quiet-domain-errors';
 import { RpcParamsFactory } from './rpc-params.factory';
 import { ContextualHandler, VersionedHandler } from './versioned-handler';
 
@@ -43,6 +44,7 @@ export class RpcHandlerExplorer {
     // sends each value. Covered by the streaming tests in test/server and test/client.
     this.contextCreator = Object.create(contextCreator) as ExternalContextCreator;
     this.contextCreator.transformToResult = async (result: unknown) => result;
+    quietDomainErrors(this.contextCreator);
   }
 
   exploreServices(): { services: ExposedService[]; handlers: VersionedHandler[] } {
@@ -60,7 +62,8 @@ export class RpcHandlerExplorer {
         versioned.add(meta.version, this.createHandler(instance, method, true));
       }
       services.push({ ...meta, methods });
-      this.logger.log(`${meta.service}@${meta.version} (weight ${meta.weight}): ${methods.join(', ')}`);
+      // No weight here: configuration may override it; the registration log shows the real one.
+      this.logger.log(`${meta.service}@${meta.version}: ${methods.join(', ')}`);
     }
     return { services, handlers: [...handlers.values()] };
   }

@@ -5,9 +5,9 @@ import { RpcServerOptions } from '@nestrpc/transport';
 export type ServerRegistryConfig = { etcd: Omit<EtcdRegistryOptions, 'namespace'> } | { use: ServiceRegistry };
 
 export interface RpcServerModuleOptions {
-  /** Where to listen. Port 0 (the default) picks a free port; the real one is registered. Host default '0.0.0.0'. */
+  /** Where to listen. Port 0 (the default) picks a free port; the real one is registered. Host default '127.0.0.1' (loopback): set '0.0.0.0' plus `advertise.host` to serve other machines. */
   listen?: { host?: string; port?: number };
-  /** Address consumers should dial, when it differs from the bound one (containers, NAT). Default: the bound host, or this machine's first external IPv4 when bound to all interfaces. */
+  /** Address consumers should dial, when it differs from the bound one (containers, NAT). Default: the bound host, or (bound to all interfaces) this machine's first external IPv4, logged as a warning. The log always says what is advertised. */
   advertise?: { host?: string; port?: number };
   /** Omit to serve without registering (direct connections only). */
   registry?: ServerRegistryConfig;
