@@ -4,6 +4,7 @@ import { firstValueFrom } from 'rxjs';
 import {
   BadMagicError,
   ConnectionClosedError,
+  ConnectionRefusedError,
   encodeFrame,
   FrameTooLargeError,
   MessageType,
@@ -86,25 +87,51 @@ describe('bad input and overload on the server', () => {
   });
 });
 
+/** A valid PONG: what a nestrpc peer sends back for the client's opening PING. */
+const PONG = encodeFrame({ type: MessageType.Pong, seq: 0 });
+
 describe('bad input on the client', () => {
   let fake: Server;
   let port: number;
+  let garbageFromStart = false;
 
   beforeAll(async () => {
-    fake = createServer((socket) => socket.on('data', () => socket.write(Buffer.from('not a frame at all'))));
+    // Answers the opening PING like a nestrpc server (unless told not to), then sends garbage.
+    fake = createServer((socket) => {
+      let first = !garbageFromStart;
+      socket.on('data', () => {
+        socket.write(first ? PONG : Buffer.from('not a frame at all'));
+        first = false;
+      });
+    });
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     port = (fake.address() as AddressInfo).port;
   });
 
   afterAll(() => new Promise<void>((resolve) => fake.close(() => resolve())));
 
-  it('fails every pending call with ConnectionClosedError naming the protocol error', async () => {
+  it('fails every pending call with ConnectionClosedError naming the protocol error, once, without doubling the prefix', async () => {
+    garbageFromStart = false;
     const client = new RpcClient({ port, reconnect: false });
     try {
+      await client.connect();
       const error = await firstValueFrom(client.send('sum', [1])).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionClosedError);
       expect((error as ConnectionClosedError).cause).toBeInstanceOf(BadMagicError);
-      expect((error as Error).message).toMatch(/Bad frame magic/);
+      expect((error as Error).message).toMatch(/^Connection closed: Bad frame magic/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses to count a peer that does not speak the protocol as connected', async () => {
+    garbageFromStart = true;
+    const client = new RpcClient({ port, reconnect: false });
+    try {
+      const error = await client.connect().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionRefusedError);
+      expect((error as ConnectionRefusedError).cause).toBeInstanceOf(BadMagicError);
+      expect(client.isConnected).toBe(false);
     } finally {
       await client.close();
     }
@@ -116,7 +143,8 @@ describe('write buffer bound', () => {
     const sockets: Socket[] = [];
     const stalled = createServer((socket) => {
       sockets.push(socket);
-      socket.pause(); // never reads
+      socket.write(PONG); // looks alive once...
+      socket.pause(); // ...then never reads
     });
     await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
     const client = new RpcClient({ port: (stalled.address() as AddressInfo).port, maxWriteBufferBytes: 2 * 1024 * 1024, heartbeatIntervalMs: 0, reconnect: false, timeoutMs: 0 });

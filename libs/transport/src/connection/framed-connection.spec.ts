@@ -6,7 +6,8 @@ import { Frame } from '../protocol/frame';
 import { MessageType } from '../protocol/message-type';
 import { EARLY_FLUSH_BYTES, EARLY_FLUSH_FRAMES } from './constants';
 import { FramedConnection } from './framed-connection';
-import { ConnectionHandler, FramedConnectionOptions } from './framed-connection.options';
+import { ConnectionHandler } from './connection-handler';
+import { FramedConnectionOptions } from './framed-connection.options';
 
 interface Side {
   connection: FramedConnection;
