@@ -170,7 +170,8 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     this.setStatus('disconnected');
     this.events.emit('disconnect', this.address, error);
     if (error !== undefined && !connection.isDraining) this.logger.warn(`Lost connection to ${this.address}: ${error.message}`);
-    this.scheduleReconnect();
+    // Closed for idleness on purpose: the next call reconnects; a background reconnect would undo it.
+    if (!connection.connection.closedForIdleness) this.scheduleReconnect();
   }
 
   /** A call made while not connected: start or join an attempt now, bounded by the call's deadline. */
@@ -231,7 +232,8 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
         if (this.current?.connection.socket === socket) this.current = undefined;
         this.lastError = error;
         this.events.emit('error', error);
-        this.setStatus('disconnected');
+        // A failed attempt while reconnecting changes nothing: the client is still reconnecting.
+        if (this.lastStatus !== 'reconnecting') this.setStatus('disconnected');
         this.scheduleReconnect();
         reject(error instanceof ConnectionRefusedError ? error : new ConnectionRefusedError(this.address, error));
       };

@@ -55,6 +55,8 @@ export class FramedConnection {
   private closed = false;
   private closeError: Error | undefined;
   private pausedForBackpressure = false;
+  private idleClosed = false;
+  private deathTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -73,6 +75,11 @@ export class FramedConnection {
     socket.on('end', () => this.onEnd());
     socket.on('close', () => this.onSocketClose());
     this.startTimer();
+  }
+
+  /** True once this side closed the connection for idleness (`idleTimeoutMs`): nothing failed. */
+  get closedForIdleness(): boolean {
+    return this.idleClosed;
   }
 
   get isOpen(): boolean {
@@ -245,10 +252,14 @@ export class FramedConnection {
         this.fail(new HeartbeatTimeoutError(silentMs));
         return;
       }
-      // One PING per silence: any byte back (PONG or otherwise) re-arms it.
+      // One PING per silence: any byte back (PONG or otherwise) re-arms it. The death check is
+      // then armed for the exact moment, not the next tick: detection lags by timer jitter only.
       if (silentMs >= heartbeatMs && !this.pinged) {
         this.pinged = true;
         this.send({ type: MessageType.Ping });
+        clearTimeout(this.deathTimer);
+        this.deathTimer = setTimeout(() => this.checkDeath(deadAfterMs), deadAfterMs - silentMs);
+        this.deathTimer.unref();
       }
     }
     if (idleMs > 0) {
@@ -256,12 +267,21 @@ export class FramedConnection {
         this.active = false;
         this.idleSince = now;
       } else if (now - this.idleSince >= idleMs) {
+        this.idleClosed = true;
         this.close();
       }
     }
   }
 
+  private checkDeath(deadAfterMs: number): void {
+    this.deathTimer = undefined;
+    const silentMs = Date.now() - this.lastHeardAt;
+    if (this.isOpen && silentMs >= deadAfterMs) this.fail(new HeartbeatTimeoutError(silentMs));
+  }
+
   private stopTimer(): void {
+    clearTimeout(this.deathTimer);
+    this.deathTimer = undefined;
     if (this.timer !== undefined) {
       clearInterval(this.timer);
       this.timer = undefined;
