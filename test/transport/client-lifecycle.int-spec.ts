@@ -1,6 +1,6 @@
 import { AddressInfo, createServer, Server, Socket } from 'net';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { ConnectionClosedError, ConnectTimeoutError, encodeFrame, MessageType, RpcClient, RpcRecord, RpcTimeoutError } from '@nestrpc/transport';
+import { ConnectionClosedError, ConnectTimeoutError, encodeFrame, FrameDecoder, MessageType, RpcClient, RpcRecord, RpcTimeoutError } from '@nestrpc/transport';
 import { MathHarness, startMathServer } from './support';
 
 async function listen(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; sockets: Socket[] }> {
@@ -41,14 +41,11 @@ describe('RpcClient connection lifecycle', () => {
   });
 
   it('reports a server-side close once: no doubled "Connection closed: Connection closed:"', async () => {
-    // Answers the opening PING, then closes its side cleanly when a call arrives.
+    // Greets like a nestrpc peer, then closes its side cleanly when a call arrives.
     const fake = await listen((socket) => {
-      let first = true;
-      socket.on('data', () => {
-        if (first) socket.write(encodeFrame({ type: MessageType.Pong, seq: 0 }));
-        else socket.end();
-        first = false;
-      });
+      socket.write(encodeFrame({ type: MessageType.Pong, seq: 0 }));
+      const decoder = new FrameDecoder();
+      socket.on('data', (chunk: Buffer) => decoder.feed(chunk, (frame) => frame.type === MessageType.Request && socket.end()));
     });
     const client = new RpcClient({ port: fake.port, reconnect: false });
     try {

@@ -6,6 +6,7 @@ import {
   ConnectionClosedError,
   ConnectionRefusedError,
   encodeFrame,
+  FrameDecoder,
   FrameTooLargeError,
   MessageType,
   RpcClient,
@@ -97,13 +98,12 @@ describe('bad input on the client', () => {
   let garbageFromStart = false;
 
   beforeAll(async () => {
-    // Answers the opening PING like a nestrpc server (unless told not to), then sends garbage.
+    // Greets like a nestrpc server (unless told not to), then answers a call with garbage.
     fake = createServer((socket) => {
-      let first = !garbageFromStart;
-      socket.on('data', () => {
-        socket.write(first ? PONG : Buffer.from('not a frame at all'));
-        first = false;
-      });
+      if (garbageFromStart) return void socket.on('data', () => socket.write(Buffer.from('not a frame at all')));
+      socket.write(PONG);
+      const decoder = new FrameDecoder();
+      socket.on('data', (chunk: Buffer) => decoder.feed(chunk, (frame) => frame.type === MessageType.Request && socket.write(Buffer.from('not a frame at all'))));
     });
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     port = (fake.address() as AddressInfo).port;
