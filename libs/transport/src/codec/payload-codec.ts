@@ -28,14 +28,15 @@ export class PayloadCodec {
 
   /** Serialized, size-checked frame bytes ready for `FramedConnection.write`. Throws SerializationError / FrameTooLargeError. */
   encode(serializer: Serializer, frame: ValueFrame): Buffer {
-    const { value, kind, pattern, ...header } = frame;
+    const value = frame.value;
     let body: Uint8Array | string | undefined;
     try {
-      body = value === undefined ? undefined : serializer.serialize(value, { pattern, kind });
+      body = value === undefined ? undefined : serializer.serialize(value, { pattern: frame.pattern, kind: frame.kind });
     } catch (err) {
       throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'serialize', err);
     }
-    return encodeFrame({ ...header, serializerId: serializer.id, body }, this.maxFrameBytes);
+    // Fields listed, not spread: this runs once per frame on both ends.
+    return encodeFrame({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id, body }, this.maxFrameBytes);
   }
 
   /** The frame's body as a value (undefined when it has none). Throws SerializationError. */
