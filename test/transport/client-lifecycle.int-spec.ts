@@ -86,3 +86,23 @@ describe('RpcClient connection lifecycle', () => {
     });
   });
 });
+
+describe('RpcClient.close() during a connection attempt', () => {
+  it('ends the attempt at once, rejects it, and reports closed last', async () => {
+    const fake = await listen(() => undefined); // accepts TCP, never answers: the attempt hangs in the handshake
+    const client = new RpcClient({ port: fake.port, connectTimeoutMs: 10_000 });
+    const statuses: string[] = [];
+    client.status.subscribe((s) => statuses.push(s));
+    try {
+      const attempt = client.connect().catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      await client.close();
+      expect(Date.now() - started).toBeLessThan(500);
+      await expect(attempt).resolves.toBeInstanceOf(ConnectionClosedError);
+      expect(statuses).toEqual(['connecting', 'closed']);
+    } finally {
+      await stop(fake);
+    }
+  });
+});

@@ -51,7 +51,8 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
   private readonly backoff: Backoff | undefined;
   private current: ClientConnection | undefined;
   private connecting: Promise<FramedConnection> | undefined;
-  private connectingSince = 0;
+  /** Ends the connection attempt under way (set while one is). */
+  private abortAttempt: (() => void) | undefined;
   private closedByUser = false;
   private lastError: Error | undefined;
   private lastStatus: RpcClientStatus | undefined;
@@ -86,7 +87,6 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     if (this.connecting) return this.connecting;
     this.closedByUser = false;
     this.backoff?.cancel();
-    this.connectingSince = Date.now();
     const attempt = this.open().finally(() => {
       if (this.connecting === attempt) this.connecting = undefined;
     });
@@ -102,8 +102,10 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     this.current = undefined;
     current?.failAll(new ConnectionClosedError('client closed', { written: true }));
     this.setStatus('closed');
-    await this.connecting?.catch(NOOP);
+    // Ends an attempt under way too (its socket is destroyed, its promise rejects).
+    this.abortAttempt?.();
     if (current !== undefined) await current.close();
+    await this.connecting?.catch(NOOP);
   }
 
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
@@ -187,11 +189,12 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     };
     const timer = options.deadline === undefined ? undefined : setTimeout(() => finish({ err: new RpcTimeoutError(pattern, options.budgetMs), isDisposed: true }), options.deadline - enteredAt);
     timer?.unref();
-    const attempt = () => this.connect();
-    attempt()
+    const joined = this.connecting !== undefined;
+    this.connect()
       // An attempt that began before this call may have been refused just before the server
-      // came back: the call is owed one attempt of its own.
-      .catch((err: unknown) => (this.connectingSince < enteredAt || this.closedByUser ? Promise.reject(err) : this.connectOwnAttempt(enteredAt, err)))
+      // came back: a call that only joined it is owed one attempt of its own (not after a
+      // timeout, which would double the wait connectTimeoutMs bounds).
+      .catch((err: unknown) => (joined && !this.closedByUser && !(err instanceof ConnectTimeoutError) ? this.connect() : Promise.reject(err)))
       .then(
         () => {
           if (done) return;
@@ -212,11 +215,6 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     };
   }
 
-  private connectOwnAttempt(enteredAt: number, first: unknown): Promise<FramedConnection> {
-    if (this.connecting !== undefined && this.connectingSince >= enteredAt) return this.connecting;
-    return this.connectingSince >= enteredAt ? Promise.reject(first) : this.connect();
-  }
-
   private open(): Promise<FramedConnection> {
     if (this.lastStatus !== 'reconnecting') this.setStatus('connecting');
     const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -227,9 +225,11 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
       const fail = (error: Error) => {
         if (settled) return;
         settled = true;
+        this.abortAttempt = undefined;
         clearTimeout(timer);
         socket.destroy();
         if (this.current?.connection.socket === socket) this.current = undefined;
+        if (this.closedByUser) return reject(new ConnectionClosedError('client closed while connecting', { written: false }));
         this.lastError = error;
         this.events.emit('error', error);
         // A failed attempt while reconnecting changes nothing: the client is still reconnecting.
@@ -241,15 +241,11 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
       timer.unref();
       const onError = (err: Error) => fail(err);
       socket.once('error', onError);
+      socket.once('close', () => fail(new Error('socket closed while connecting')));
+      this.abortAttempt = () => fail(new Error('client closed while connecting'));
       socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
         socket.off('error', onError);
-        if (this.closedByUser) {
-          settled = true;
-          clearTimeout(timer);
-          socket.destroy();
-          reject(new ConnectionClosedError('client closed while connecting', { written: false }));
-          return;
-        }
+        if (this.closedByUser) return fail(new Error('client closed while connecting'));
         stage = 'handshake';
         const handshake: ClientConnectionHost = {
           address: this.address,
@@ -258,6 +254,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
           onReady: (connection) => {
             if (settled) return;
             settled = true;
+            this.abortAttempt = undefined;
             clearTimeout(timer);
             this.current = connection;
             this.onReady(connection);
