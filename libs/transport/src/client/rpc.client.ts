@@ -241,10 +241,13 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
       timer.unref();
       const onError = (err: Error) => fail(err);
       socket.once('error', onError);
-      socket.once('close', () => fail(new Error('socket closed while connecting')));
+      // Until the socket is up; from then on the connection reports its close (with the real reason).
+      const onEarlyClose = () => fail(new Error('socket closed while connecting'));
+      socket.once('close', onEarlyClose);
       this.abortAttempt = () => fail(new Error('client closed while connecting'));
       socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
         socket.off('error', onError);
+        socket.off('close', onEarlyClose);
         if (this.closedByUser) return fail(new Error('client closed while connecting'));
         stage = 'handshake';
         const handshake: ClientConnectionHost = {
