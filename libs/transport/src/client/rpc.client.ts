@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ClientProxy, MsPattern, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { EventEmitter } from 'events';
 import { connect as netConnect, Socket } from 'net';
 import { Observable, throwError } from 'rxjs';
@@ -110,14 +110,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
 
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
     if (pattern === undefined || pattern === null) return throwError(() => new InvalidMessageError('A call needs a pattern'));
-    return new Observable<TResult>((observer) => {
-      const callback = this.createObserver(observer);
-      const normalized = typeof pattern === 'string' ? pattern : this.normalizePattern(pattern as MsPattern);
-      const { data: body, options } = unwrapRecord(data);
-      const resolved = resolveCallOptions(options, { timeoutMs: this.timeoutMs, headers: this.options.headers });
-      if (this.current?.isUsable) return this.current.call(normalized, body, resolved, callback);
-      return this.callWhenConnected(normalized, body, resolved, callback);
-    });
+    return new Observable<TResult>((observer) => this.publish({ pattern, data }, this.createObserver(observer)));
   }
 
   override on<K extends keyof RpcClientEvents = keyof RpcClientEvents, C extends RpcClientEvents[K] = RpcClientEvents[K]>(event: K, callback: C): void {
@@ -129,16 +122,14 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     return this.current.connection as T;
   }
 
-  /** Nest's entry for `send()` through `ClientProxy` internals; the same path as send(). */
+  /** The one call path (send() comes here): options resolved once, then the call goes out now or once connected. */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const current = this.current;
-    if (current === undefined || !current.isReady) {
-      callback({ err: new NotConnectedError(this.address, this.lastError), isDisposed: true });
-      return NOOP;
-    }
     const pattern = typeof packet.pattern === 'string' ? packet.pattern : this.normalizePattern(packet.pattern);
     const { data, options } = unwrapRecord(packet.data);
-    return current.call(pattern, data, resolveCallOptions(options, { timeoutMs: this.timeoutMs, headers: this.options.headers }), callback);
+    const resolved = resolveCallOptions(options, { timeoutMs: this.timeoutMs, headers: this.options.headers });
+    const current = this.current;
+    if (current?.isUsable) return current.call(pattern, data, resolved, callback);
+    return this.callWhenConnected(pattern, data, resolved, callback);
   }
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
