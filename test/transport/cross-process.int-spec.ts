@@ -1,5 +1,5 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { ConnectionClosedError, HeartbeatTimeoutError, NotConnectedError, RpcClient } from '@nestrpc/transport';
+import { ConnectionClosedError, ConnectionRefusedError, HeartbeatTimeoutError, RpcClient } from '@nestrpc/transport';
 import { spawnTs, TsChild } from '../support/child-process';
 import { freePort } from '../support/free-port';
 import { waitFor } from '../support/wait-for';
@@ -73,6 +73,31 @@ describe('transport across two OS processes', () => {
     }
   });
 
+  it('detects a frozen (SIGSTOPped) server within 3 s with the default heartbeats, idle or busy', async () => {
+    const { child, port } = await startChild();
+    track(child);
+    const busy = track(new RpcClient({ port, reconnect: false }));
+    const idle = track(new RpcClient({ port, reconnect: false }));
+    await Promise.all([busy.connect(), idle.connect()]);
+    const pending = firstValueFrom(busy.send('slow', 30_000)).catch((e: unknown) => e);
+    await waitFor(() => busy.pendingCount === 1, 'the call to be sent');
+    const idleGone = new Promise<number>((resolve) => idle.on('disconnect', () => resolve(Date.now())));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let the request reach the server
+    const frozenAt = Date.now();
+    child.process.kill('SIGSTOP');
+    try {
+      const error = await pending;
+      const busyMs = Date.now() - frozenAt;
+      const idleMs = (await idleGone) - frozenAt;
+      expect(error).toBeInstanceOf(ConnectionClosedError);
+      expect((error as ConnectionClosedError).cause).toBeInstanceOf(HeartbeatTimeoutError);
+      expect(busyMs).toBeLessThanOrEqual(3_000);
+      expect(idleMs).toBeLessThanOrEqual(3_000);
+    } finally {
+      child.process.kill('SIGCONT');
+    }
+  });
+
   it('reconnects by itself after the server restarts, and later calls succeed', async () => {
     const port = await freePort();
     const first = await startChild({ PORT: String(port) });
@@ -83,8 +108,9 @@ describe('transport across two OS processes', () => {
     await first.child.stop('SIGTERM');
     await waitFor(() => !client.isConnected, 'the client to see the server go');
     const failure = await firstValueFrom(client.send('sum', [1, 1])).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(NotConnectedError);
-    expect((failure as NotConnectedError).retryable).toBe(true);
+    // The call tried to connect at once and was refused: it was never sent.
+    expect(failure).toBeInstanceOf(ConnectionRefusedError);
+    expect((failure as ConnectionRefusedError).retryable).toBe(true);
 
     const second = await startChild({ PORT: String(port) });
     track(second.child);

@@ -4,10 +4,13 @@ import { firstValueFrom } from 'rxjs';
 import {
   BadMagicError,
   ConnectionClosedError,
+  ConnectionRefusedError,
   encodeFrame,
+  FrameDecoder,
   FrameTooLargeError,
   MessageType,
   RpcClient,
+  ServerClosedError,
   ServerDrainingError,
   ServerOverloadedError,
   WriteBufferFullError,
@@ -86,25 +89,50 @@ describe('bad input and overload on the server', () => {
   });
 });
 
+/** A valid PONG: what a nestrpc peer sends back for the client's opening PING. */
+const PONG = encodeFrame({ type: MessageType.Pong, seq: 0 });
+
 describe('bad input on the client', () => {
   let fake: Server;
   let port: number;
+  let garbageFromStart = false;
 
   beforeAll(async () => {
-    fake = createServer((socket) => socket.on('data', () => socket.write(Buffer.from('not a frame at all'))));
+    // Greets like a nestrpc server (unless told not to), then answers a call with garbage.
+    fake = createServer((socket) => {
+      if (garbageFromStart) return void socket.on('data', () => socket.write(Buffer.from('not a frame at all')));
+      socket.write(PONG);
+      const decoder = new FrameDecoder();
+      socket.on('data', (chunk: Buffer) => decoder.feed(chunk, (frame) => frame.type === MessageType.Request && socket.write(Buffer.from('not a frame at all'))));
+    });
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     port = (fake.address() as AddressInfo).port;
   });
 
   afterAll(() => new Promise<void>((resolve) => fake.close(() => resolve())));
 
-  it('fails every pending call with ConnectionClosedError naming the protocol error', async () => {
+  it('fails every pending call with ConnectionClosedError naming the protocol error, once, without doubling the prefix', async () => {
+    garbageFromStart = false;
     const client = new RpcClient({ port, reconnect: false });
     try {
+      await client.connect();
       const error = await firstValueFrom(client.send('sum', [1])).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionClosedError);
       expect((error as ConnectionClosedError).cause).toBeInstanceOf(BadMagicError);
-      expect((error as Error).message).toMatch(/Bad frame magic/);
+      expect((error as Error).message).toMatch(/^Connection closed: Bad frame magic/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses to count a peer that does not speak the protocol as connected', async () => {
+    garbageFromStart = true;
+    const client = new RpcClient({ port, reconnect: false });
+    try {
+      const error = await client.connect().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionRefusedError);
+      expect((error as ConnectionRefusedError).cause).toBeInstanceOf(BadMagicError);
+      expect(client.isConnected).toBe(false);
     } finally {
       await client.close();
     }
@@ -116,7 +144,8 @@ describe('write buffer bound', () => {
     const sockets: Socket[] = [];
     const stalled = createServer((socket) => {
       sockets.push(socket);
-      socket.pause(); // never reads
+      socket.write(PONG); // looks alive once...
+      socket.pause(); // ...then never reads
     });
     await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
     const client = new RpcClient({ port: (stalled.address() as AddressInfo).port, maxWriteBufferBytes: 2 * 1024 * 1024, heartbeatIntervalMs: 0, reconnect: false, timeoutMs: 0 });
@@ -181,11 +210,12 @@ describe('drain', () => {
     const client = h.client({ reconnect: false });
     try {
       const call = firstValueFrom(client.send('slow', 10_000)).catch((e: unknown) => e);
-      await waitFor(() => client.pendingCount === 1 && h.server.connectionCount === 1, 'the call to be in flight');
+      // The server must have read the request: a call only pending at the client would be refused as not run.
+      await waitFor(() => h.server.inFlightCount === 1, 'the server to be running the call');
       const started = Date.now();
       await h.server.drain(200);
       expect(Date.now() - started).toBeLessThan(2_000);
-      await expect(call).resolves.toBeInstanceOf(ConnectionClosedError);
+      await expect(call).resolves.toBeInstanceOf(ServerClosedError);
     } finally {
       await h.close();
     }

@@ -53,10 +53,11 @@ describe('RpcServer + RpcClient over a real socket', () => {
     expect(seen).toEqual([1]);
   });
 
-  it('answers an unknown pattern with UnknownPatternError instead of hanging', async () => {
-    const error = await firstValueFrom(client.send('no-such-pattern', 1)).catch((e: unknown) => e);
+  it("answers an unknown pattern with UnknownPatternError carrying Nest's exact message, the pattern apart", async () => {
+    const error = await firstValueFrom(client.send({ cmd: 'no-such-pattern' }, 1)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownPatternError);
-    expect((error as UnknownPatternError).message).toContain('no-such-pattern');
+    expect((error as UnknownPatternError).message).toBe('There is no matching message handler defined in the remote service.');
+    expect((error as UnknownPatternError).pattern).toBe('{"cmd":"no-such-pattern"}');
   });
 
   it('matches 1 000 concurrent calls to their answers', async () => {

@@ -102,7 +102,8 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
       this.registered = [];
       if (this.graceMs > 0) await sleep(this.graceMs);
     }
-    await this.server.close();
+    // drain(), not close(): close() is Nest's prompt stop and cuts in-flight calls at once.
+    await this.server.drain();
     if (registry !== undefined && this.ownsRegistry) await registry.close();
   }
 

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './protocol';
 export * from './serializers';
 export * from './connection';
+export * from './codec';
 export * from './server';
 export * from './client';
 export * from './contract';

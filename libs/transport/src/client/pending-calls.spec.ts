@@ -53,7 +53,7 @@ describe('PendingCalls', () => {
 
 describe('isSequenceAfter', () => {
   // Imported lazily to keep this spec about PendingCalls self-contained above.
-  const { isSequenceAfter } = jest.requireActual<typeof import('./rpc.client')>('./rpc.client');
+  const { isSequenceAfter } = jest.requireActual<typeof import('./client-connection')>('./client-connection');
 
   it('orders sequence ids across the u32 wrap', () => {
     expect(isSequenceAfter(5, 4)).toBe(true);

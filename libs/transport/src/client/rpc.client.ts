@@ -4,87 +4,89 @@ import { EventEmitter } from 'events';
 import { connect as netConnect, Socket } from 'net';
 import { Observable, throwError } from 'rxjs';
 import { connect as tlsConnect, TLSSocket } from 'tls';
+import { PayloadCodec } from '../codec/payload-codec';
+import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
-import { ConnectionHandler } from '../connection/framed-connection.options';
+import { ConnectTimeoutError } from '../errors/connect-timeout.error';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { ConnectionRefusedError } from '../errors/connection-refused.error';
 import { InvalidMessageError } from '../errors/invalid-message.error';
 import { NotConnectedError } from '../errors/not-connected.error';
-import { RpcError } from '../errors/rpc.error';
-import { SerializationError } from '../errors/serialization.error';
 import { ServerDrainingError } from '../errors/server-draining.error';
 import { RpcTimeoutError } from '../errors/timeout.error';
-import { fromTransportErrorPayload } from '../errors/transport-errors';
-import { WriteBufferFullError } from '../errors/write-buffer-full.error';
-import { Frame, FrameMetadata } from '../protocol/frame';
-import { encodeFrame } from '../protocol/frame-encoder';
-import { FrameFlags } from '../protocol/frame-flags';
-import { MessageType } from '../protocol/message-type';
-import { PayloadKind, Serializer } from '../serializers/serializer';
+import { DEFAULT_PORT } from '../protocol/constants';
+import { Serializer } from '../serializers/serializer';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
-import { DEFAULT_SERVER_PORT } from '../server/constants';
 import { Backoff } from './backoff';
+import { resolveCallOptions, ResolvedCallOptions, unwrapRecord } from './call-options';
+import { ClientConnection, ClientConnectionHost } from './client-connection';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './constants';
-import { PendingCall, PendingCalls } from './pending-calls';
-import { RpcClientEvents, RpcClientOptions } from './rpc-client.options';
-import { RpcCallOptions, RpcRecord } from './rpc-record';
+import { RpcClientEvents, RpcClientOptions, RpcClientStatus } from './rpc-client.options';
+
 
 const NOOP = (): void => undefined;
 
 /**
- * Nest ClientProxy for one nestrpc endpoint: one long-lived multiplexed connection, calls
- * matched by sequence id, per-call timeouts, streaming answers, cancel on unsubscribe, and
- * reconnect with jittered exponential backoff.
+ * Nest ClientProxy for one nestrpc endpoint: socket lifecycle and reconnect, plus Nest's
+ * adapter (send/emit). The calls themselves live in ClientConnection.
+ *
+ * - A call made while disconnected starts (or joins) a connection attempt at once, bounded by
+ *   `connectTimeoutMs` and by the call's deadline; it is not refused because a backoff timer is
+ *   pending. Background backoff only reconnects idle clients.
+ * - Connected means the peer answered: `connect()` resolves on its first frame (the answer to
+ *   a PING sent as soon as the socket is up), so a black hole fails within `connectTimeoutMs`.
  *
  * ```ts
  * ClientsModule.register([{ name: 'MATH', customClass: RpcClient, options: { port: 7100 } }])
  * ```
  */
 // Status is typed `string` (values: RpcClientStatus) so the class fits `ClientsModule`'s `customClass: Type<ClientProxy>`.
-export class RpcClient extends ClientProxy<RpcClientEvents> implements ConnectionHandler {
+export class RpcClient extends ClientProxy<RpcClientEvents> {
   readonly address: string;
+  private readonly codec: PayloadCodec;
   private readonly logger = new Logger(RpcClient.name);
   private readonly events = new EventEmitter();
-  private readonly registry: SerializerRegistry;
   private readonly bodySerializer: Serializer;
   private readonly timeoutMs: number;
-  private readonly pending = new PendingCalls();
   private readonly backoff: Backoff | undefined;
-  private connection: FramedConnection | undefined;
+  private current: ClientConnection | undefined;
   private connecting: Promise<FramedConnection> | undefined;
-  private goAwayReceived = false;
-  /** From GOAWAY: the server ran no request with a higher sequence id. */
-  private goAwayLastSeq = 0;
+  /** Ends the connection attempt under way (set while one is). */
+  private abortAttempt: (() => void) | undefined;
   private closedByUser = false;
   private lastError: Error | undefined;
+  private lastStatus: RpcClientStatus | undefined;
 
   constructor(private readonly options: RpcClientOptions = {}) {
     super();
-    this.address = `${options.host ?? '127.0.0.1'}:${options.port ?? DEFAULT_SERVER_PORT}`;
-    this.registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
-    this.bodySerializer = this.registry.use(options.serializer ?? 'json');
+    this.address = `${options.host ?? '127.0.0.1'}:${options.port ?? DEFAULT_PORT}`;
+    const registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
+    this.bodySerializer = registry.use(options.serializer ?? 'json');
+    this.codec = new PayloadCodec(registry, options.maxFrameBytes);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.backoff = options.reconnect === false ? undefined : new Backoff(options.reconnect);
     this.events.on('error', NOOP);
   }
 
   get isConnected(): boolean {
-    return this.connection?.isOpen === true && !this.goAwayReceived;
+    return this.current?.isUsable === true;
   }
 
   get pendingCount(): number {
-    return this.pending.size;
+    return this.current?.pendingCount ?? 0;
   }
 
-  /** Opens the connection (or joins the attempt under way). Rejects fast while backing off after a failure. */
+  /**
+   * Opens the connection (or joins the attempt under way) and resolves once the peer has
+   * answered. Starts an attempt at once even while a background reconnect is scheduled.
+   */
   connect(): Promise<FramedConnection> {
-    const connection = this.connection;
-    if (connection?.isOpen) {
-      return this.goAwayReceived ? Promise.reject(new ServerDrainingError(this.address)) : Promise.resolve(connection);
-    }
+    const current = this.current;
+    if (current?.isUsable) return Promise.resolve(current.connection);
+    if (current?.isDraining && current.connection.isOpen) return Promise.reject(new ServerDrainingError(this.address));
     if (this.connecting) return this.connecting;
-    if (this.backoff?.pending) return Promise.reject(new NotConnectedError(this.address, this.lastError));
     this.closedByUser = false;
+    this.backoff?.cancel();
     const attempt = this.open().finally(() => {
       if (this.connecting === attempt) this.connecting = undefined;
     });
@@ -96,33 +98,19 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
   async close(): Promise<void> {
     this.closedByUser = true;
     this.backoff?.reset();
-    const connection = this.connection;
-    this.connection = undefined;
-    const closed = new ConnectionClosedError('client closed', { written: true });
-    this.pending.failAll(() => closed);
-    this._status$.next('closed');
+    const current = this.current;
+    this.current = undefined;
+    current?.failAll(new ConnectionClosedError('client closed', { written: true }));
+    this.setStatus('closed');
+    // Ends an attempt under way too (its socket is destroyed, its promise rejects).
+    this.abortAttempt?.();
+    if (current !== undefined) await current.close();
     await this.connecting?.catch(NOOP);
-    if (connection !== undefined) await closeAndWait(connection);
   }
 
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
     if (pattern === undefined || pattern === null) return throwError(() => new InvalidMessageError('A call needs a pattern'));
-    return new Observable<TResult>((observer) => {
-      const callback = this.createObserver(observer);
-      if (this.connection?.isOpen) return this.publish({ pattern, data }, callback);
-      let teardown: (() => void) | undefined;
-      let unsubscribed = false;
-      this.connect().then(
-        () => {
-          if (!unsubscribed) teardown = this.publish({ pattern, data }, callback);
-        },
-        (err: unknown) => observer.error(err),
-      );
-      return () => {
-        unsubscribed = true;
-        teardown?.();
-      };
-    });
+    return new Observable<TResult>((observer) => this.publish({ pattern, data }, this.createObserver(observer)));
   }
 
   override on<K extends keyof RpcClientEvents = keyof RpcClientEvents, C extends RpcClientEvents[K] = RpcClientEvents[K]>(event: K, callback: C): void {
@@ -130,266 +118,187 @@ export class RpcClient extends ClientProxy<RpcClientEvents> implements Connectio
   }
 
   unwrap<T>(): T {
-    if (this.connection === undefined) throw new NotConnectedError(this.address, this.lastError);
-    return this.connection as T;
+    if (this.current === undefined) throw new NotConnectedError(this.address, this.lastError);
+    return this.current.connection as T;
   }
 
+  /** The one call path (send() comes here): options resolved once, then the call goes out now or once connected. */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const connection = this.connection;
-    const refusal = this.checkWritable(connection);
-    if (refusal !== undefined || connection === undefined) {
-      callback({ err: refusal, isDisposed: true });
-      return NOOP;
-    }
     const pattern = typeof packet.pattern === 'string' ? packet.pattern : this.normalizePattern(packet.pattern);
     const { data, options } = unwrapRecord(packet.data);
-    const timeoutMs = effectiveTimeoutMs(options, this.timeoutMs);
-    const seq = this.pending.nextSeq();
-    let frame: Buffer;
-    try {
-      frame = this.encode(MessageType.Request, seq, pattern, data, timeoutMs, options);
-    } catch (err) {
-      callback({ err, isDisposed: true });
-      return NOOP;
-    }
-    const call: PendingCall = { seq, pattern, callback, timeoutMs, timer: undefined };
-    if (timeoutMs > 0) {
-      call.timer = setTimeout(() => this.onTimeout(connection, call), timeoutMs);
-      call.timer.unref();
-    }
-    this.pending.add(call);
-    connection.write(frame);
-    return () => {
-      if (this.pending.take(seq) !== undefined) connection.send({ type: MessageType.Cancel, seq });
-    };
+    const resolved = resolveCallOptions(options, { timeoutMs: this.timeoutMs, headers: this.options.headers });
+    const current = this.current;
+    if (current?.isUsable) return current.call(pattern, data, resolved, callback);
+    return this.callWhenConnected(pattern, data, resolved, callback);
   }
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    const connection = this.connection;
-    const refusal = this.checkWritable(connection);
-    if (refusal !== undefined || connection === undefined) throw refusal;
+    const current = this.current?.isUsable ? this.current : await this.connect().then(() => this.current);
+    if (current === undefined) throw new NotConnectedError(this.address, this.lastError);
     const pattern = typeof packet.pattern === 'string' ? packet.pattern : this.normalizePattern(packet.pattern);
     const { data, options } = unwrapRecord(packet.data);
-    connection.write(this.encode(MessageType.Event, 0, pattern, data, 0, options));
+    current.event(pattern, data, resolveCallOptions(options, { timeoutMs: 0, headers: this.options.headers }));
     return undefined as T;
   }
 
-  onFrame(frame: Frame): void {
-    switch (frame.type) {
-      case MessageType.Response: {
-        const call = this.pending.take(frame.seq);
-        if (call !== undefined) this.deliver(call, frame, true);
-        return;
-      }
-      case MessageType.StreamNext: {
-        const call = this.pending.get(frame.seq);
-        if (call === undefined) return;
-        call.timer?.refresh();
-        this.deliver(call, frame, false);
-        return;
-      }
-      case MessageType.StreamComplete:
-        this.pending.take(frame.seq)?.callback({ isDisposed: true });
-        return;
-      case MessageType.Error:
-      case MessageType.StreamError: {
-        const call = this.pending.take(frame.seq);
-        if (call !== undefined) call.callback({ err: this.decodeError(call, frame), isDisposed: true });
-        return;
-      }
-      case MessageType.GoAway:
-        return this.onGoAway(frame.seq);
-      default:
-        this.logger.warn(`Ignoring unexpected ${MessageType[frame.type]} frame from ${this.address}`);
-    }
+  private onReady(connection: ClientConnection): void {
+    if (connection !== this.current) return;
+    this.lastError = undefined;
+    this.backoff?.reset();
+    this.setStatus('connected');
+    this.events.emit('connect', this.address);
   }
 
-  onClose(error: Error | undefined, connection: FramedConnection): void {
-    if (connection !== this.connection) return;
-    this.connection = undefined;
-    this.lastError = error;
-    const reason = error?.message ?? `${this.address} closed the connection`;
-    const closed = new ConnectionClosedError(reason, { cause: error, written: true });
-    // Calls sent after the last one the server saw (per its GOAWAY) never ran: safe to send elsewhere.
-    const notRun = new ServerDrainingError(this.address);
-    const ran = (seq: number) => !this.goAwayReceived || !isSequenceAfter(seq, this.goAwayLastSeq);
-    this.pending.failAll((call) => (ran(call.seq) ? closed : notRun));
-    this._status$.next('disconnected');
-    this.events.emit('disconnect', this.address, error);
-    if (error !== undefined && !this.goAwayReceived) this.logger.warn(`Lost connection to ${this.address}: ${error.message}`);
-    this.scheduleReconnect();
-  }
-
-  private checkWritable(connection: FramedConnection | undefined): RpcError | undefined {
-    if (connection === undefined || !connection.isOpen) return new NotConnectedError(this.address, this.lastError);
-    if (this.goAwayReceived) return new ServerDrainingError(this.address);
-    if (!connection.canWrite) return new WriteBufferFullError(connection.writableBytes, connection.maxWriteBytes);
-    return undefined;
-  }
-
-  private encode(type: MessageType, seq: number, pattern: string, data: unknown, timeoutMs: number, options: RpcCallOptions | undefined): Buffer {
-    const serializer = this.bodySerializer;
-    let body: Uint8Array | string | undefined;
-    try {
-      body = data === undefined ? undefined : serializer.serialize(data, { pattern, kind: type === MessageType.Event ? 'event' : 'request' });
-    } catch (err) {
-      throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'serialize', err);
-    }
-    const meta: FrameMetadata = { pattern };
-    if (timeoutMs > 0) meta.timeoutMs = timeoutMs;
-    const headers = this.options.headers === undefined ? options?.headers : { ...this.options.headers, ...options?.headers };
-    if (headers !== undefined) meta.headers = headers;
-    if (options !== undefined) {
-      if (options.version !== undefined) meta.version = options.version;
-      if (options.traceparent !== undefined) meta.traceparent = options.traceparent;
-      if (options.tracestate !== undefined) meta.tracestate = options.tracestate;
-    }
-    const flags = options?.idempotent ? FrameFlags.Idempotent : FrameFlags.None;
-    return encodeFrame({ type, seq, serializerId: serializer.id, flags, meta, body }, this.connection?.maxFrameBytes);
-  }
-
-  private deliver(call: PendingCall, frame: Frame, last: boolean): void {
-    let value: unknown;
-    try {
-      value = this.decodeBody(frame, call.pattern, 'response');
-    } catch (err) {
-      if (!last && this.pending.take(call.seq) !== undefined) this.connection?.send({ type: MessageType.Cancel, seq: call.seq });
-      call.callback({ err, isDisposed: true });
-      return;
-    }
-    if (!last) return call.callback({ response: value });
-    // A single answer always yields exactly one value, `undefined` included.
-    if (value === undefined) call.callback({ response: undefined });
-    call.callback({ response: value, isDisposed: true });
-  }
-
-  private decodeError(call: PendingCall, frame: Frame): unknown {
-    const fromTransport = (frame.flags & FrameFlags.TransportError) !== 0;
-    let payload: unknown;
-    try {
-      payload = this.decodeBody(frame, call.pattern, fromTransport ? 'transport-error' : 'error');
-    } catch (err) {
-      return err;
-    }
-    return fromTransport ? fromTransportErrorPayload(payload, this.address) : payload;
-  }
-
-  private decodeBody(frame: Frame, pattern: string, kind: PayloadKind): unknown {
-    if (frame.body === undefined) return undefined;
-    const serializer = this.registry.get(frame.serializerId);
-    try {
-      return serializer.deserialize(frame.body, { pattern, kind });
-    } catch (err) {
-      throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'deserialize', err);
-    }
-  }
-
-  private onTimeout(connection: FramedConnection, call: PendingCall): void {
-    if (this.pending.take(call.seq) === undefined) return;
-    connection.send({ type: MessageType.Cancel, seq: call.seq });
-    call.callback({ err: new RpcTimeoutError(call.pattern, call.timeoutMs), isDisposed: true });
-  }
-
-  private onGoAway(lastSeq: number): void {
-    this.goAwayReceived = true;
-    this.goAwayLastSeq = lastSeq;
+  private onGoAway(connection: ClientConnection): void {
+    if (connection !== this.current) return;
     this.logger.log(`${this.address} is draining; no new calls go to it`);
     this.events.emit('goaway', this.address);
   }
 
+  private onClosed(connection: ClientConnection, error: Error | undefined): void {
+    if (connection !== this.current) return;
+    this.current = undefined;
+    if (!connection.isReady) return; // the attempt in open() reports it
+    this.lastError = error;
+    this.setStatus('disconnected');
+    this.events.emit('disconnect', this.address, error);
+    if (error !== undefined && !connection.isDraining) this.logger.warn(`Lost connection to ${this.address}: ${error.message}`);
+    // Closed for idleness on purpose: the next call reconnects; a background reconnect would undo it.
+    if (!connection.connection.closedForIdleness) this.scheduleReconnect();
+  }
+
+  /** A call made while not connected: start or join an attempt now, bounded by the call's deadline. */
+  private callWhenConnected(pattern: string, data: unknown, options: ResolvedCallOptions, callback: (packet: WritePacket) => void): () => void {
+    const enteredAt = Date.now();
+    let teardown: (() => void) | undefined;
+    let done = false;
+    const finish = (packet: WritePacket) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      callback(packet);
+    };
+    const timer = options.deadline === undefined ? undefined : setTimeout(() => finish({ err: new RpcTimeoutError(pattern, options.budgetMs), isDisposed: true }), options.deadline - enteredAt);
+    timer?.unref();
+    const joined = this.connecting !== undefined;
+    this.connect()
+      // An attempt that began before this call may have been refused just before the server
+      // came back: a call that only joined it is owed one attempt of its own (not after a
+      // timeout, which would double the wait connectTimeoutMs bounds).
+      .catch((err: unknown) => (joined && !this.closedByUser && !(err instanceof ConnectTimeoutError) ? this.connect() : Promise.reject(err)))
+      .then(
+        () => {
+          if (done) return;
+          clearTimeout(timer);
+          const current = this.current;
+          if (current === undefined) return finish({ err: new NotConnectedError(this.address, this.lastError), isDisposed: true });
+          teardown = current.call(pattern, data, options, (packet) => {
+            if (packet.isDisposed) done = true;
+            callback(packet);
+          });
+        },
+        (err: unknown) => finish({ err, isDisposed: true }),
+      );
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      teardown?.();
+    };
+  }
+
   private open(): Promise<FramedConnection> {
-    this._status$.next('connecting');
+    if (this.lastStatus !== 'reconnecting') this.setStatus('connecting');
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise<FramedConnection>((resolve, reject) => {
       const socket = this.createSocket();
-      const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-      const timer = setTimeout(() => socket.destroy(new Error(`connect timed out after ${connectTimeoutMs} ms`)), connectTimeoutMs);
-      timer.unref();
-      const onError = (err: Error) => {
+      let stage: 'socket' | 'handshake' = 'socket';
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        this.abortAttempt = undefined;
         clearTimeout(timer);
         socket.destroy();
-        this.lastError = err;
-        this._status$.next('disconnected');
-        this.events.emit('error', err);
+        if (this.current?.connection.socket === socket) this.current = undefined;
+        if (this.closedByUser) return reject(new ConnectionClosedError('client closed while connecting', { written: false }));
+        this.lastError = error;
+        this.events.emit('error', error);
+        // A failed attempt while reconnecting changes nothing: the client is still reconnecting.
+        if (this.lastStatus !== 'reconnecting') this.setStatus('disconnected');
         this.scheduleReconnect();
-        reject(new ConnectionRefusedError(this.address, err));
+        reject(error instanceof ConnectionRefusedError ? error : new ConnectionRefusedError(this.address, error));
       };
+      const timer = setTimeout(() => fail(new ConnectTimeoutError(this.address, connectTimeoutMs, stage)), connectTimeoutMs);
+      timer.unref();
+      const onError = (err: Error) => fail(err);
       socket.once('error', onError);
+      // Until the socket is up; from then on the connection reports its close (with the real reason).
+      const onEarlyClose = () => fail(new Error('socket closed while connecting'));
+      socket.once('close', onEarlyClose);
+      this.abortAttempt = () => fail(new Error('client closed while connecting'));
       socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
         socket.off('error', onError);
-        if (this.closedByUser) {
-          socket.destroy();
-          reject(new ConnectionClosedError('client closed while connecting', { written: false }));
-          return;
-        }
-        resolve(this.adopt(socket));
+        socket.off('close', onEarlyClose);
+        if (this.closedByUser) return fail(new Error('client closed while connecting'));
+        stage = 'handshake';
+        const handshake: ClientConnectionHost = {
+          address: this.address,
+          codec: this.codec,
+          logger: this.logger,
+          onReady: (connection) => {
+            if (settled) return;
+            settled = true;
+            this.abortAttempt = undefined;
+            clearTimeout(timer);
+            this.current = connection;
+            this.onReady(connection);
+            resolve(connection.connection);
+          },
+          onGoAway: (connection) => this.onGoAway(connection),
+          onClosed: (connection, error) => {
+            if (!connection.isReady) fail(error ?? new Error(`${this.address} closed the connection before answering`));
+            else this.onClosed(connection, error);
+          },
+        };
+        this.current = new ClientConnection(handshake, this.bodySerializer, (handler) => this.frame(socket, handler));
       });
     });
   }
 
-  private adopt(socket: Socket): FramedConnection {
+  private frame(socket: Socket, handler: ConnectionHandler): FramedConnection {
     const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, idleTimeoutMs, maxWriteBufferBytes } = this.options;
-    const connection = new FramedConnection(socket, this, {
+    return new FramedConnection(socket, handler, {
       maxFrameBytes,
       heartbeatIntervalMs,
       missedHeartbeats,
       idleTimeoutMs,
       maxWriteBufferBytes,
-      knownSerializerIds: this.registry.ids(),
+      knownSerializerIds: this.codec.registry.ids(),
       label: this.address,
     });
-    this.connection = connection;
-    this.goAwayReceived = false;
-    this.lastError = undefined;
-    this.backoff?.reset();
-    this._status$.next('connected');
-    this.events.emit('connect', this.address);
-    return connection;
   }
 
   private createSocket(): Socket {
     const host = this.options.host ?? '127.0.0.1';
-    const port = this.options.port ?? DEFAULT_SERVER_PORT;
+    const port = this.options.port ?? DEFAULT_PORT;
     if (this.options.socketFactory) return this.options.socketFactory({ host, port });
     if (this.options.tls) return tlsConnect({ servername: host, ...this.options.tls, host, port });
     return netConnect({ host, port });
   }
 
+  /** Emits a status only when it changes: one `disconnected` per lost connection, however many attempts follow. */
+  private setStatus(status: RpcClientStatus): void {
+    if (status === this.lastStatus) return;
+    this.lastStatus = status;
+    this._status$.next(status);
+  }
+
   private scheduleReconnect(): void {
     if (this.closedByUser || this.backoff === undefined) return;
-    this._status$.next('reconnecting');
+    this.setStatus('reconnecting');
     this.backoff.schedule(() => {
-      if (this.closedByUser || this.connection?.isOpen || this.connecting) return;
+      if (this.closedByUser || this.current?.isUsable || this.connecting) return;
       this.connect().catch(NOOP);
     });
   }
-}
-
-/**
- * Serial-number order on u32 sequence ids (RFC 1982): correct across wrap-around as long as
- * fewer than 2^31 calls are in flight, which the in-flight limits guarantee.
- */
-export function isSequenceAfter(seq: number, reference: number): boolean {
-  const distance = (seq - reference) >>> 0;
-  return distance !== 0 && distance < 0x80000000;
-}
-
-/** The time a call may take: the earlier of its timeout and its absolute deadline (at least 1 ms). */
-export function effectiveTimeoutMs(options: RpcCallOptions | undefined, defaultTimeoutMs: number): number {
-  const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
-  if (options?.deadline === undefined) return timeoutMs;
-  const left = Math.max(1, Math.ceil(options.deadline - Date.now()));
-  return timeoutMs > 0 ? Math.min(timeoutMs, left) : left;
-}
-
-function unwrapRecord(payload: unknown): { data: unknown; options: RpcCallOptions | undefined } {
-  return payload instanceof RpcRecord ? { data: payload.data, options: payload.options } : { data: payload, options: undefined };
-}
-
-function closeAndWait(connection: FramedConnection): Promise<void> {
-  if (connection.socket.destroyed) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    connection.socket.once('close', () => resolve());
-    connection.close();
-  });
 }

@@ -1,7 +1,11 @@
-/** How often a connection checks liveness; it pings after one silent interval. 0 disables. */
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
+/**
+ * Silence after which a connection PINGs its peer. With DEFAULT_MISSED_HEARTBEATS a frozen peer
+ * is declared dead after 2 s of silence, detected within 2.5 s (the check runs every half
+ * interval). 0 disables. A busy connection sends no PING at all: any byte received counts.
+ */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 /** Silent intervals before the peer is declared dead (window = interval × this). */
-export const DEFAULT_MISSED_HEARTBEATS = 3;
+export const DEFAULT_MISSED_HEARTBEATS = 2;
 /** Close a connection with no application traffic and nothing in flight for this long. 0 = never. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 0;
 /** Outgoing bytes (ours + the socket's) above which new calls are refused (client) or reading pauses (server). */

@@ -6,7 +6,8 @@ import { Frame } from '../protocol/frame';
 import { MessageType } from '../protocol/message-type';
 import { EARLY_FLUSH_BYTES, EARLY_FLUSH_FRAMES } from './constants';
 import { FramedConnection } from './framed-connection';
-import { ConnectionHandler, FramedConnectionOptions } from './framed-connection.options';
+import { ConnectionHandler } from './connection-handler';
+import { FramedConnectionOptions } from './framed-connection.options';
 
 interface Side {
   connection: FramedConnection;
@@ -118,6 +119,23 @@ describe('FramedConnection', () => {
     server.on('connection', accept);
     return pair(...args);
   }
+
+  it('sends one PING per silence and declares the peer dead after interval × missed of silence', async () => {
+    const [a, , socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 100, missedHeartbeats: 2 });
+    // The client side reads but never answers: count the PINGs the server side sends it.
+    socket.removeAllListeners('data');
+    let pings = 0;
+    socket.on('data', (chunk: Buffer) => (pings += chunk.length / 16));
+    const started = Date.now();
+    const server = (await accepted) as Socket;
+    await once(server, 'close');
+    const elapsed = Date.now() - started;
+    expect(pings).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(200 + 150);
+    socket.destroy();
+    await a.closed;
+  });
 
   it('reports HeartbeatTimeoutError as the close reason', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 25, missedHeartbeats: 2 });

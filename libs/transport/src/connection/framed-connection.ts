@@ -17,7 +17,8 @@ import {
   DEFAULT_MAX_WRITE_BUFFER_BYTES,
   DEFAULT_MISSED_HEARTBEATS,
 } from './constants';
-import { ConnectionHandler, FramedConnectionOptions } from './framed-connection.options';
+import { ConnectionHandler } from './connection-handler';
+import { FramedConnectionOptions } from './framed-connection.options';
 
 const logger = new Logger('FramedConnection');
 
@@ -29,8 +30,10 @@ const logger = new Logger('FramedConnection');
  *   so a burst of 500 responses costs one syscall, not 500. The socket's own buffer is the
  *   queue; `writableBytes` exposes its size so callers can refuse work instead of buffering
  *   without bound.
- * - Liveness: any received byte counts as life; after one silent heartbeat period a PING goes
- *   out, after `missedHeartbeats` silent periods the connection closes with HeartbeatTimeoutError.
+ * - Liveness: any received byte counts as life; after `heartbeatIntervalMs` of silence a PING
+ *   goes out, after `heartbeatIntervalMs × missedHeartbeats` of silence the connection closes
+ *   with HeartbeatTimeoutError. The check runs every half interval, so detection lags by at most
+ *   half an interval.
  */
 export class FramedConnection {
   readonly maxFrameBytes: number;
@@ -41,8 +44,9 @@ export class FramedConnection {
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
   private flushScheduled = false;
-  private heard = true;
-  private silentBeats = 0;
+  private lastHeardAt = Date.now();
+  private pinged = false;
+  private peerHeard = false;
   private active = true;
   private idleSince = Date.now();
   private timer: NodeJS.Timeout | undefined;
@@ -51,6 +55,8 @@ export class FramedConnection {
   private closed = false;
   private closeError: Error | undefined;
   private pausedForBackpressure = false;
+  private idleClosed = false;
+  private deathTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -69,6 +75,11 @@ export class FramedConnection {
     socket.on('end', () => this.onEnd());
     socket.on('close', () => this.onSocketClose());
     this.startTimer();
+  }
+
+  /** True once this side closed the connection for idleness (`idleTimeoutMs`): nothing failed. */
+  get closedForIdleness(): boolean {
+    return this.idleClosed;
   }
 
   get isOpen(): boolean {
@@ -116,9 +127,9 @@ export class FramedConnection {
 
   /**
    * Orderly close: flush what is queued, half-close, and destroy if the peer does not finish
-   * the close within CLOSE_GRACE_MS. With an error, the socket is destroyed at once.
+   * the close within `graceMs`. With an error, the socket is destroyed at once.
    */
-  close(error?: Error): void {
+  close(error?: Error, graceMs = CLOSE_GRACE_MS): void {
     if (this.closing || this.closed) return;
     this.closing = true;
     this.closeError = error;
@@ -129,7 +140,7 @@ export class FramedConnection {
     }
     this.flush();
     this.socket.end();
-    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+    this.closeTimer = setTimeout(() => this.socket.destroy(), graceMs);
     this.closeTimer.unref();
   }
 
@@ -163,13 +174,18 @@ export class FramedConnection {
   }
 
   private onData(chunk: Buffer): void {
-    this.heard = true;
+    this.lastHeardAt = Date.now();
+    this.pinged = false;
     const error = this.decoder.feed(chunk, (frame) => this.dispatch(frame));
     if (error !== undefined) this.fail(error);
   }
 
   private dispatch(frame: Frame): void {
     if (this.closed) return;
+    if (!this.peerHeard) {
+      this.peerHeard = true;
+      this.handler.onPeerHeard?.(this);
+    }
     switch (frame.type) {
       case MessageType.Ping:
         this.send({ type: MessageType.Pong, seq: frame.seq });
@@ -222,23 +238,28 @@ export class FramedConnection {
     const idle = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     if (heartbeat <= 0 && idle <= 0) return;
     // One timer for both checks; with both on, idleness is checked at heartbeat resolution.
-    const period = heartbeat > 0 ? heartbeat : idle;
+    const period = heartbeat > 0 ? Math.max(1, Math.floor(heartbeat / 2)) : idle;
     const missed = Math.max(1, this.options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS);
-    this.timer = setInterval(() => this.tick(heartbeat, missed, idle), period);
+    this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, idle), period);
     this.timer.unref();
   }
 
-  private tick(heartbeatMs: number, missed: number, idleMs: number): void {
+  private tick(heartbeatMs: number, deadAfterMs: number, idleMs: number): void {
     const now = Date.now();
     if (heartbeatMs > 0) {
-      if (this.heard) {
-        this.heard = false;
-        this.silentBeats = 0;
-      } else if (++this.silentBeats >= missed) {
-        this.fail(new HeartbeatTimeoutError(this.silentBeats * heartbeatMs));
+      const silentMs = now - this.lastHeardAt;
+      if (silentMs >= deadAfterMs) {
+        this.fail(new HeartbeatTimeoutError(silentMs));
         return;
-      } else {
+      }
+      // One PING per silence: any byte back (PONG or otherwise) re-arms it. The death check is
+      // then armed for the exact moment, not the next tick: detection lags by timer jitter only.
+      if (silentMs >= heartbeatMs && !this.pinged) {
+        this.pinged = true;
         this.send({ type: MessageType.Ping });
+        clearTimeout(this.deathTimer);
+        this.deathTimer = setTimeout(() => this.checkDeath(deadAfterMs), deadAfterMs - silentMs);
+        this.deathTimer.unref();
       }
     }
     if (idleMs > 0) {
@@ -246,12 +267,21 @@ export class FramedConnection {
         this.active = false;
         this.idleSince = now;
       } else if (now - this.idleSince >= idleMs) {
+        this.idleClosed = true;
         this.close();
       }
     }
   }
 
+  private checkDeath(deadAfterMs: number): void {
+    this.deathTimer = undefined;
+    const silentMs = Date.now() - this.lastHeardAt;
+    if (this.isOpen && silentMs >= deadAfterMs) this.fail(new HeartbeatTimeoutError(silentMs));
+  }
+
   private stopTimer(): void {
+    clearTimeout(this.deathTimer);
+    this.deathTimer = undefined;
     if (this.timer !== undefined) {
       clearInterval(this.timer);
       this.timer = undefined;

@@ -1,3 +1,4 @@
 export * from './constants';
 export * from './framed-connection.options';
+export * from './connection-handler';
 export * from './framed-connection';

@@ -5,11 +5,14 @@ import { RpcError } from './rpc.error';
  * the call is unknown, so it is only retryable when the request never left this process.
  */
 export class ConnectionClosedError extends RpcError {
-  readonly code = 'CONNECTION_CLOSED';
+  readonly code: string = 'CONNECTION_CLOSED';
   override readonly retryable: boolean;
+  /** Why, without the "Connection closed: " prefix: wrapping one close reason in another never doubles it. */
+  readonly reason: string;
 
   constructor(reason: string, options: { cause?: unknown; written?: boolean } = {}) {
     super(`Connection closed: ${reason}`, { cause: options.cause });
+    this.reason = reason;
     this.retryable = options.written === false;
   }
 }

@@ -3,7 +3,7 @@ import { RpcError } from './rpc.error';
 
 /** No connection could be made to the endpoint; the request was never sent. */
 export class ConnectionRefusedError extends RpcError {
-  readonly code = 'CONNECTION_REFUSED';
+  readonly code: string = 'CONNECTION_REFUSED';
   override readonly retryable = true;
 
   constructor(readonly address: string, cause?: unknown) {

@@ -8,6 +8,8 @@ export * from './unknown-serializer.error';
 export * from './serialization.error';
 export * from './connection-closed.error';
 export * from './connection-refused.error';
+export * from './connect-timeout.error';
+export * from './server-closed.error';
 export * from './timeout.error';
 export * from './heartbeat-timeout.error';
 export * from './server-draining.error';

@@ -1,4 +1,6 @@
 import { RemoteError } from './remote.error';
+import { ServerClosedError } from './server-closed.error';
+import { RpcTimeoutError } from './timeout.error';
 import { RpcError } from './rpc.error';
 import { ServerDrainingError } from './server-draining.error';
 import { ServerOverloadedError } from './server-overloaded.error';
@@ -10,10 +12,14 @@ export interface TransportErrorPayload {
   message: string;
   retryable?: boolean;
   pattern?: string;
+  /** TIMEOUT only: the time the server allowed the call. */
+  timeoutMs?: number;
 }
 
 export function toTransportErrorPayload(error: RpcError, pattern?: string): TransportErrorPayload {
-  return { code: error.code, message: error.message, retryable: error.retryable, pattern };
+  const payload: TransportErrorPayload = { code: error.code, message: error.message, retryable: error.retryable, pattern };
+  if (error instanceof RpcTimeoutError) payload.timeoutMs = error.timeoutMs;
+  return payload;
 }
 
 /** Turns a transport error payload from the server back into the matching typed error. */
@@ -25,7 +31,11 @@ export function fromTransportErrorPayload(payload: unknown, address: string): Rp
     case 'OVERLOADED':
       return new ServerOverloadedError(p.message ?? `${address} is overloaded`);
     case 'UNKNOWN_PATTERN':
-      return new UnknownPatternError(p.pattern ?? '?', p.message);
+      return new UnknownPatternError(p.pattern ?? '?');
+    case 'TIMEOUT':
+      return new RpcTimeoutError(p.pattern ?? '?', p.timeoutMs ?? 0);
+    case 'SERVER_CLOSED':
+      return new ServerClosedError(address);
     default:
       return new RemoteError(payload);
   }

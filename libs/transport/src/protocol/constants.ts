@@ -2,6 +2,8 @@
 export const FRAME_MAGIC = 0x4e52;
 /** Protocol version this build speaks. */
 export const PROTOCOL_VERSION = 1;
+/** Port a server binds and a client dials when none is given. */
+export const DEFAULT_PORT = 7100;
 /** Bytes in the fixed frame header. */
 export const HEADER_BYTES = 16;
 /** The metadata length field is a u16. */

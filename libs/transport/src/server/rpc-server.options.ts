@@ -15,7 +15,7 @@ export interface RpcServerOptions
   maxConnections?: number;
   /** Default 1024; calls over it are refused with a retryable OVERLOADED error. */
   maxInFlightPerConnection?: number;
-  /** Bound on graceful shutdown (close/drain). Default 10 000 ms. */
+  /** How long drain() (graceful stop; the server starter's shutdown) lets calls finish. close() does not wait. Default 10 000 ms. */
   drainTimeoutMs?: number;
   /** Serve TLS with these options (key, cert, ca, requestCert, ...). */
   tls?: TlsOptions;

@@ -3,9 +3,11 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import { EventEmitter } from 'events';
 import { AddressInfo, createServer, Server as NetServer, Socket } from 'net';
 import { createServer as createTlsServer } from 'tls';
+import { PayloadCodec } from '../codec/payload-codec';
+import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
-import { ConnectionHandler } from '../connection/framed-connection.options';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
+import { NO_MESSAGE_HANDLER_MESSAGE } from '../errors/unknown-pattern.error';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import {
   DEFAULT_DRAIN_TIMEOUT_MS,
@@ -13,7 +15,7 @@ import {
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
   DEFAULT_SERVER_HOST,
   DEFAULT_SERVER_PORT,
-  NO_MESSAGE_HANDLER_MESSAGE,
+  SERVER_CLOSE_GRACE_MS,
 } from './constants';
 import { RpcContext } from './rpc.context';
 import { RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
@@ -31,18 +33,22 @@ import { ServerConnection, ServerConnectionHost } from './server-connection';
 export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implements CustomTransportStrategy, ServerConnectionHost {
   override readonly logger = new Logger(RpcServer.name);
   readonly serializers: SerializerRegistry;
+  readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
   private netServer: NetServer | undefined;
   private draining = false;
   private drainWaiters: (() => void)[] = [];
+  /** Set while a drain waits: close() calls it to stop waiting and cut at once. */
+  private cutNow: (() => void) | undefined;
   private goneWaiters: (() => void)[] = [];
   private closePromise: Promise<void> | undefined;
 
   constructor(private readonly options: RpcServerOptions = {}) {
     super();
     this.serializers = new SerializerRegistry(options.serializers ?? DEFAULT_SERIALIZERS);
+    this.codec = new PayloadCodec(this.serializers, options.maxFrameBytes);
     this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
     this.events.on('error', () => undefined); // errors are logged; listeners are optional
   }
@@ -75,15 +81,22 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return { host: info.address, port: info.port };
   }
 
-  /** Graceful stop: drain (bounded by `drainTimeoutMs`), then close every connection. */
+  /**
+   * Prompt stop (what `app.close()` calls), as Nest's own transports do: GOAWAY, abort every
+   * running handler's signal, fail its caller with ServerClosedError (the request ran), close
+   * every connection. Resolves within ~SERVER_CLOSE_GRACE_MS even if a peer never finishes the
+   * TCP close. During a drain(), close() cuts the drain short.
+   */
   close(): Promise<void> {
-    this.closePromise ??= this.shutdown(this.options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    this.closePromise ??= this.shutdown(0);
+    this.cutNow?.();
     return this.closePromise;
   }
 
   /**
-   * Stops taking new connections and calls (GOAWAY to every client: they send new calls
-   * elsewhere), lets in-flight calls finish for up to `timeoutMs`, then closes.
+   * Graceful stop: stops taking new connections and calls (GOAWAY to every client: they send
+   * new calls elsewhere), lets in-flight calls finish for up to `timeoutMs` (default
+   * `drainTimeoutMs`), then ends the rest as close() does.
    */
   drain(timeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS): Promise<void> {
     this.closePromise ??= this.shutdown(timeoutMs);
@@ -187,18 +200,21 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const connection of this.connections) connection.goAway();
 
-    if (this.inFlightCount > 0) {
+    if (timeoutMs > 0 && this.inFlightCount > 0) {
       let timer: NodeJS.Timeout | undefined;
       const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+      const cut = new Promise<void>((resolve) => (this.cutNow = resolve));
       const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-      await Promise.race([drained, expired]);
+      await Promise.race([drained, cut, expired]);
       clearTimeout(timer);
+      this.cutNow = undefined;
       const left = this.inFlightCount;
-      if (left > 0) this.logger.warn(`Drain timeout after ${timeoutMs} ms: cutting ${left} call(s) still in flight`);
+      if (left > 0) this.logger.warn(`Drain ended after ${timeoutMs} ms or by close(): cutting ${left} call(s) still in flight`);
     }
-    // Each close is bounded by CLOSE_GRACE_MS (then the socket is destroyed), so this wait is too.
+    for (const connection of this.connections) connection.abortAll();
+    // Each close flushes what is queued (the GOAWAY and the aborted calls' errors) and is bounded by SERVER_CLOSE_GRACE_MS.
     const gone = this.connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.goneWaiters.push(resolve));
-    for (const connection of this.connections) connection.connection.close();
+    for (const connection of this.connections) connection.connection.close(undefined, SERVER_CLOSE_GRACE_MS);
     await Promise.all([stopped, gone]);
     this.netServer = undefined;
     this._status$.next('closed');

@@ -1,26 +1,26 @@
 import { LoggerService } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { isObservable, Observable, Subscription } from 'rxjs';
+import { PayloadCodec } from '../codec/payload-codec';
+import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
-import { ConnectionHandler } from '../connection/framed-connection.options';
-import { FrameTooLargeError } from '../errors/frame-too-large.error';
 import { RpcError } from '../errors/rpc.error';
-import { SerializationError } from '../errors/serialization.error';
+import { ServerClosedError } from '../errors/server-closed.error';
 import { ServerDrainingError } from '../errors/server-draining.error';
 import { ServerOverloadedError } from '../errors/server-overloaded.error';
+import { RpcTimeoutError } from '../errors/timeout.error';
 import { toTransportErrorPayload } from '../errors/transport-errors';
 import { UnknownPatternError } from '../errors/unknown-pattern.error';
 import { Frame } from '../protocol/frame';
 import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
 import { PayloadKind, Serializer } from '../serializers/serializer';
-import { SerializerRegistry } from '../serializers/serializer-registry';
 import { toErrorPayload } from './error-payload';
 import { RpcContext, ServerCallState } from './rpc.context';
 
 /** What a connection needs from the server that owns it. */
 export interface ServerConnectionHost {
-  readonly serializers: SerializerRegistry;
+  readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
   readonly logger: LoggerService;
   isDraining(): boolean;
@@ -31,10 +31,14 @@ export interface ServerConnectionHost {
 }
 
 interface InFlight extends ServerCallState {
+  readonly pattern: string;
+  readonly serializer: Serializer;
   subscription: Subscription | undefined;
+  /** The server's own deadline: fires even if the caller's CANCEL never arrives. */
+  deadlineTimer: NodeJS.Timeout | undefined;
 }
 
-/** One accepted socket: decodes calls, runs handlers, writes answers, honours cancel. */
+/** One accepted socket: decodes calls, runs handlers, writes answers, honours cancel and deadlines. */
 export class ServerConnection implements ConnectionHandler {
   readonly connection: FramedConnection;
   private readonly inFlight = new Map<number, InFlight>();
@@ -64,6 +68,17 @@ export class ServerConnection implements ConnectionHandler {
     this.connection.send({ type: MessageType.GoAway, seq: this.lastSeq });
   }
 
+  /**
+   * Ends every call still running: its handler's signal aborts and its caller gets
+   * ServerClosedError (the request ran), written before the connection closes.
+   */
+  abortAll(): void {
+    for (const call of [...this.inFlight.values()]) {
+      this.sendTransportError(call.seq, call.serializer, new ServerClosedError('server'), call.pattern, this.errorTypeOf(call));
+      this.cancel(call.seq);
+    }
+  }
+
   onFrame(frame: Frame): void {
     switch (frame.type) {
       case MessageType.Request:
@@ -84,7 +99,7 @@ export class ServerConnection implements ConnectionHandler {
   }
 
   private onRequest(frame: Frame): void {
-    const { seq, serializerId } = frame;
+    const { seq } = frame;
     const pattern = frame.meta.pattern ?? '';
     this.lastSeq = seq;
     if (this.host.isDraining()) return this.refuse(frame, new ServerDrainingError(this.peer));
@@ -95,56 +110,69 @@ export class ServerConnection implements ConnectionHandler {
     const handler = this.host.findRequestHandler(pattern);
     if (handler === undefined) return this.refuse(frame, new UnknownPatternError(pattern));
 
-    const serializer = this.serializerFor(serializerId);
+    const serializer = this.serializerFor(frame.serializerId);
     let data: unknown;
     try {
-      data = frame.body === undefined ? undefined : serializer.deserialize(frame.body, { pattern, kind: 'request' });
+      data = this.host.codec.decode(frame, pattern, 'request');
     } catch (err) {
-      return this.refuse(frame, err instanceof RpcError ? err : new SerializationError(serializer.name, 'deserialize', err));
+      return this.refuse(frame, err as RpcError);
     }
 
     const call: InFlight = {
       seq,
+      pattern,
+      serializer,
       peer: this.peer,
       receivedAt: Date.now(),
       idempotent: (frame.flags & FrameFlags.Idempotent) !== 0,
       controller: undefined,
       cancelled: false,
       subscription: undefined,
+      deadlineTimer: undefined,
     };
     this.inFlight.set(seq, call);
+    const timeoutMs = frame.meta.timeoutMs ?? 0;
+    if (timeoutMs > 0) {
+      call.deadlineTimer = setTimeout(() => this.expire(call, timeoutMs), timeoutMs);
+      call.deadlineTimer.unref();
+    }
+    this.run(call, handler, data, new RpcContext(frame.meta, call));
+  }
+
+  /** The one place a request handler is invoked (wrap it here to give handlers a call scope). */
+  private run(call: InFlight, handler: MessageHandler, data: unknown, context: RpcContext): void {
     let result: unknown;
     try {
-      result = handler(data, new RpcContext(frame.meta, call));
+      result = handler(data, context);
     } catch (err) {
-      return this.finishWithError(call, serializer, pattern, err, MessageType.Error);
+      return this.finishWithError(call, err, MessageType.Error);
     }
     if (result instanceof Promise) {
       result.then(
-        (value: unknown) => this.deliver(call, serializer, pattern, value),
-        (err: unknown) => this.finishWithError(call, serializer, pattern, err, MessageType.Error),
+        (value: unknown) => this.deliver(call, value),
+        (err: unknown) => this.finishWithError(call, err, MessageType.Error),
       );
     } else {
-      this.deliver(call, serializer, pattern, result);
+      this.deliver(call, result);
     }
   }
 
-  private deliver(call: InFlight, serializer: Serializer, pattern: string, value: unknown): void {
+  private deliver(call: InFlight, value: unknown): void {
     if (call.cancelled) return;
-    if (isObservable(value)) return this.stream(call, serializer, pattern, value);
-    this.answer(call, serializer, pattern, MessageType.Response, value, 'response');
+    if (isObservable(value)) return this.stream(call, value);
+    this.answer(call, MessageType.Response, value, 'response');
     this.settle(call);
   }
 
-  private stream(call: InFlight, serializer: Serializer, pattern: string, source: Observable<unknown>): void {
+  private stream(call: InFlight, source: Observable<unknown>): void {
     let done = false;
     const subscription = source.subscribe({
       next: (value) => {
-        if (!done) this.answer(call, serializer, pattern, MessageType.StreamNext, value, 'response');
+        if (!done && !call.cancelled) this.answer(call, MessageType.StreamNext, value, 'response');
       },
       error: (err) => {
         done = true;
-        this.finishWithError(call, serializer, pattern, err, MessageType.StreamError);
+        this.finishWithError(call, err, MessageType.StreamError);
       },
       complete: () => {
         done = true;
@@ -155,31 +183,38 @@ export class ServerConnection implements ConnectionHandler {
     });
     // A synchronous source may already be done; only keep live subscriptions for cancel.
     if (!done && !call.cancelled) call.subscription = subscription;
+    else if (call.cancelled) subscription.unsubscribe();
   }
 
-  private finishWithError(call: InFlight, serializer: Serializer, pattern: string, err: unknown, type: MessageType): void {
+  private finishWithError(call: InFlight, err: unknown, type: MessageType): void {
     if (call.cancelled) return;
-    this.answer(call, serializer, pattern, type, toErrorPayload(err), 'error');
+    this.answer(call, type, toErrorPayload(err), 'error');
     this.settle(call);
   }
 
   /** Encodes and sends one answer; if the value cannot be sent, the caller gets a transport error instead. */
-  private answer(call: InFlight, serializer: Serializer, pattern: string, type: MessageType, value: unknown, kind: PayloadKind): void {
-    let failure: RpcError;
+  private answer(call: InFlight, type: MessageType, value: unknown, kind: PayloadKind): void {
     try {
-      const body = value === undefined ? undefined : serializer.serialize(value, { pattern, kind });
-      this.connection.send({ type, seq: call.seq, serializerId: serializer.id, body });
+      this.connection.write(this.host.codec.encode(call.serializer, { type, seq: call.seq, value, kind, pattern: call.pattern }));
       return;
     } catch (err) {
-      failure = err instanceof FrameTooLargeError || err instanceof RpcError ? err : new SerializationError(serializer.name, 'serialize', err);
+      const failure = err as RpcError;
+      this.host.logger.error(`Cannot send ${MessageType[type]} for "${call.pattern}" to ${this.peer}: ${failure.message}`);
+      this.sendTransportError(call.seq, call.serializer, failure, call.pattern, type === MessageType.StreamNext ? MessageType.StreamError : type);
     }
-    this.host.logger.error(`Cannot send ${MessageType[type]} for "${pattern}" to ${this.peer}: ${failure.message}`);
-    this.sendTransportError(call.seq, serializer, failure, pattern, type === MessageType.StreamNext ? MessageType.StreamError : MessageType.Error);
-    if (type === MessageType.StreamNext) {
-      call.subscription?.unsubscribe();
-      call.cancelled = true;
-      this.settle(call);
-    }
+    if (type === MessageType.StreamNext) this.cancel(call.seq);
+  }
+
+  /** The call's deadline passed on the server's own clock: abort the handler and tell the caller. */
+  private expire(call: InFlight, timeoutMs: number): void {
+    call.deadlineTimer = undefined;
+    if (this.inFlight.get(call.seq) !== call) return;
+    this.sendTransportError(call.seq, call.serializer, new RpcTimeoutError(call.pattern, timeoutMs), call.pattern, this.errorTypeOf(call));
+    this.cancel(call.seq);
+  }
+
+  private errorTypeOf(call: InFlight): MessageType {
+    return call.subscription === undefined ? MessageType.Error : MessageType.StreamError;
   }
 
   private refuse(frame: Frame, error: RpcError): void {
@@ -187,16 +222,15 @@ export class ServerConnection implements ConnectionHandler {
   }
 
   private sendTransportError(seq: number, serializer: Serializer, error: RpcError, pattern?: string, type = MessageType.Error): void {
-    const body = serializer.serialize(toTransportErrorPayload(error, pattern), { pattern: pattern ?? '', kind: 'transport-error' });
-    this.connection.send({ type, seq, serializerId: serializer.id, flags: FrameFlags.TransportError, body });
+    const value = toTransportErrorPayload(error, pattern);
+    this.connection.write(this.host.codec.encode(serializer, { type, seq, flags: FrameFlags.TransportError, value, kind: 'transport-error', pattern: pattern ?? '' }));
   }
 
   private onEvent(frame: Frame): void {
     const pattern = frame.meta.pattern ?? '';
-    const serializer = this.serializerFor(frame.serializerId);
     let data: unknown;
     try {
-      data = frame.body === undefined ? undefined : serializer.deserialize(frame.body, { pattern, kind: 'event' });
+      data = this.host.codec.decode(frame, pattern, 'event');
     } catch (err) {
       this.host.logger.error(`Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
       return;
@@ -207,7 +241,7 @@ export class ServerConnection implements ConnectionHandler {
 
   /** The caller's serializer; a bodiless frame (id 0) is answered in the server's first one. */
   private serializerFor(id: number): Serializer {
-    const registry = this.host.serializers;
+    const registry = this.host.codec.registry;
     return registry.has(id) ? registry.get(id) : registry.get(registry.ids()[0]);
   }
 
@@ -223,6 +257,7 @@ export class ServerConnection implements ConnectionHandler {
   private settle(call: InFlight): void {
     if (this.inFlight.get(call.seq) !== call) return;
     this.inFlight.delete(call.seq);
+    if (call.deadlineTimer !== undefined) clearTimeout(call.deadlineTimer);
     if (this.inFlight.size === 0) this.host.onCallsSettled(this);
   }
 }

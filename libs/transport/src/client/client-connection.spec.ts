@@ -1,0 +1,146 @@
+import { Logger } from '@nestjs/common';
+import { WritePacket } from '@nestjs/microservices';
+import { PayloadCodec } from '../codec/payload-codec';
+import { FakeFramedConnection } from '../connection/framed-connection.fake';
+import { ConnectionClosedError } from '../errors/connection-closed.error';
+import { ServerClosedError } from '../errors/server-closed.error';
+import { ServerDrainingError } from '../errors/server-draining.error';
+import { RpcTimeoutError } from '../errors/timeout.error';
+import { toTransportErrorPayload } from '../errors/transport-errors';
+import { FrameFlags } from '../protocol/frame-flags';
+import { MessageType } from '../protocol/message-type';
+import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
+import { resolveCallOptions } from './call-options';
+import { ClientConnection, ClientConnectionHost } from './client-connection';
+
+function setup() {
+  const registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
+  const events: string[] = [];
+  const host: ClientConnectionHost = {
+    address: 'peer:1',
+    codec: new PayloadCodec(registry),
+    logger: new Logger('test'),
+    onReady: () => events.push('ready'),
+    onGoAway: () => events.push('goaway'),
+    onClosed: () => events.push('closed'),
+  };
+  const holder: { fake?: FakeFramedConnection } = {};
+  const connection = new ClientConnection(host, registry.use('json'), FakeFramedConnection.factory(holder));
+  const fake = holder.fake!;
+  fake.receive({ type: MessageType.Pong }); // the peer answers the opening PING
+  fake.frames.splice(0); // forget the PING
+  const packets: WritePacket[][] = [];
+  const call = (pattern: string, data: unknown, options = {}, defaults = { timeoutMs: 0 }) => {
+    const sink: WritePacket[] = [];
+    packets.push(sink);
+    const teardown = connection.call(pattern, data, resolveCallOptions(options, defaults), (packet) => sink.push(packet));
+    return { sink, teardown };
+  };
+  return { connection, fake, events, call };
+}
+
+describe('ClientConnection', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('PINGs as soon as it exists and is ready only once the peer has answered', () => {
+    const registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
+    const ready: string[] = [];
+    const holder: { fake?: FakeFramedConnection } = {};
+    const host = { address: 'a', codec: new PayloadCodec(registry), logger: new Logger('t'), onReady: () => ready.push('ready'), onGoAway: () => undefined, onClosed: () => undefined };
+    const connection = new ClientConnection(host, registry.use('json'), FakeFramedConnection.factory(holder));
+    expect(holder.fake!.frames.map((f) => f.type)).toEqual([MessageType.Ping]);
+    expect(connection.isReady).toBe(false);
+    expect(connection.isUsable).toBe(false);
+    holder.fake!.receive({ type: MessageType.Pong });
+    expect(connection.isReady).toBe(true);
+    expect(ready).toEqual(['ready']);
+  });
+
+  it('writes the resolved options to the wire: time left, idempotent flag, merged headers, trace context', () => {
+    const { fake, call } = setup();
+    call('sum', [1], { timeoutMs: 500, idempotent: true, headers: { b: '2' }, traceparent: 'tp', version: '1.2.0' }, { timeoutMs: 30_000, headers: { a: '1' } } as never);
+    const [frame] = fake.frames;
+    expect(frame.type).toBe(MessageType.Request);
+    expect(frame.flags & FrameFlags.Idempotent).toBeTruthy();
+    expect(frame.meta).toMatchObject({ pattern: 'sum', traceparent: 'tp', version: '1.2.0' });
+    expect(frame.meta.timeoutMs).toBeGreaterThan(490);
+    expect(frame.meta.timeoutMs).toBeLessThanOrEqual(500);
+    expect(fake.body(frame)).toEqual([1]);
+  });
+
+  it('takes the earlier of timeoutMs and an absolute deadline', () => {
+    const { fake, call } = setup();
+    call('sum', [1], { timeoutMs: 10_000, deadline: Date.now() + 100 });
+    expect(fake.frames[0].meta.timeoutMs).toBeLessThanOrEqual(100);
+  });
+
+  it('delivers an answer and is busy only while calls are pending', () => {
+    const { connection, fake, call } = setup();
+    const { sink } = call('sum', [1]);
+    expect(connection.isBusy()).toBe(true);
+    fake.receive({ type: MessageType.Response, seq: fake.frames[0].seq, serializerId: 1, body: '3' });
+    expect(sink).toEqual([{ response: 3, isDisposed: true }]);
+    expect(connection.isBusy()).toBe(false);
+  });
+
+  it('times out a call once: RpcTimeoutError and a CANCEL; stream frames do not extend the deadline', () => {
+    jest.useFakeTimers();
+    const { fake, call } = setup();
+    const { sink } = call('ticks', 10, { timeoutMs: 100 });
+    const seq = fake.frames[0].seq;
+    jest.advanceTimersByTime(60);
+    fake.receive({ type: MessageType.StreamNext, seq, serializerId: 1, body: '1' });
+    jest.advanceTimersByTime(40);
+    expect(sink[0]).toEqual({ response: 1 });
+    expect(sink[1].err).toBeInstanceOf(RpcTimeoutError);
+    expect(fake.frames.map((f) => f.type)).toEqual([MessageType.Request, MessageType.Cancel]);
+  });
+
+  it("maps the server's TIMEOUT and SERVER_CLOSED transport errors to typed errors", () => {
+    const { fake, call } = setup();
+    const a = call('x', 1, { timeoutMs: 100 });
+    const b = call('y', 1);
+    const [first, second] = fake.frames;
+    fake.receive({ type: MessageType.Error, seq: first.seq, serializerId: 1, flags: FrameFlags.TransportError, body: JSON.stringify({ code: 'TIMEOUT', message: 'late', timeoutMs: 99 }) });
+    fake.receive({ type: MessageType.Error, seq: second.seq, serializerId: 1, flags: FrameFlags.TransportError, body: JSON.stringify(toTransportErrorPayload(new ServerClosedError('s'))) });
+    expect(a.sink[0].err).toBeInstanceOf(RpcTimeoutError);
+    expect(b.sink[0].err).toBeInstanceOf(ServerClosedError);
+    expect((b.sink[0].err as ServerClosedError).ran).toBe(true);
+  });
+
+  it('after GOAWAY refuses new calls and, on close, tells calls the server never saw apart from those it ran', () => {
+    const { connection, fake, events, call } = setup();
+    const ran = call('a', 1);
+    const notSeen = call('b', 1);
+    fake.receive({ type: MessageType.GoAway, seq: fake.frames[0].seq });
+    expect(events).toContain('goaway');
+    expect(connection.isUsable).toBe(false);
+    const refused = call('c', 1);
+    expect(refused.sink[0].err).toBeInstanceOf(ServerDrainingError);
+    fake.peerClosed(new ConnectionClosedError('peer:1 closed the connection'));
+    expect(ran.sink[0].err).toBeInstanceOf(ConnectionClosedError);
+    // The reason is not wrapped twice.
+    expect((ran.sink[0].err as Error).message).toBe('Connection closed: peer:1 closed the connection');
+    expect(notSeen.sink[0].err).toBeInstanceOf(ServerDrainingError);
+    expect(events[events.length - 1]).toBe('closed');
+  });
+
+  it('cancels on teardown and ignores a late answer', () => {
+    const { fake, call } = setup();
+    const { sink, teardown } = call('slow', 1);
+    const seq = fake.frames[0].seq;
+    teardown();
+    expect(fake.frames[1]).toMatchObject({ type: MessageType.Cancel, seq });
+    fake.receive({ type: MessageType.Response, seq, serializerId: 1, body: '1' });
+    expect(sink).toEqual([]);
+  });
+
+  it('fails a call whose payload cannot be serialized without sending anything', () => {
+    const { fake, call } = setup();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const { sink } = call('echo', cyclic);
+    expect((sink[0].err as { code?: string }).code).toBe('SERIALIZATION_ERROR');
+    expect(fake.frames).toEqual([]);
+  });
+});

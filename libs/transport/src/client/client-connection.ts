@@ -1,0 +1,232 @@
+import { LoggerService } from '@nestjs/common';
+import { WritePacket } from '@nestjs/microservices';
+import { PayloadCodec } from '../codec/payload-codec';
+import { ConnectionHandler } from '../connection/connection-handler';
+import { FramedConnection } from '../connection/framed-connection';
+import { ConnectionClosedError } from '../errors/connection-closed.error';
+import { RpcError } from '../errors/rpc.error';
+import { ServerDrainingError } from '../errors/server-draining.error';
+import { RpcTimeoutError } from '../errors/timeout.error';
+import { fromTransportErrorPayload } from '../errors/transport-errors';
+import { WriteBufferFullError } from '../errors/write-buffer-full.error';
+import { Frame } from '../protocol/frame';
+import { FrameFlags } from '../protocol/frame-flags';
+import { MessageType } from '../protocol/message-type';
+import { Serializer } from '../serializers/serializer';
+import { remainingMs, ResolvedCallOptions, toWire } from './call-options';
+import { PendingCall, PendingCalls } from './pending-calls';
+
+const NOOP = (): void => undefined;
+
+/** What a connection needs from the client that owns it. */
+export interface ClientConnectionHost {
+  readonly address: string;
+  readonly codec: PayloadCodec;
+  readonly logger: LoggerService;
+  /** The peer answered for the first time: the connection is ready for calls. */
+  onReady(connection: ClientConnection): void;
+  onGoAway(connection: ClientConnection): void;
+  /** The socket is gone; every pending call has been failed already. */
+  onClosed(connection: ClientConnection, error: Error | undefined): void;
+}
+
+/**
+ * One client socket, the mirror of ServerConnection: PINGs as soon as it exists and counts as
+ * ready only once the peer has answered; multiplexes calls by sequence id with one deadline
+ * per call (streams included); honours GOAWAY; fails every pending call when the socket goes,
+ * telling apart calls the server never ran.
+ */
+export class ClientConnection implements ConnectionHandler {
+  readonly connection: FramedConnection;
+  private readonly pending = new PendingCalls();
+  private ready = false;
+  /** From GOAWAY: the server ran no request with a higher sequence id. */
+  private goAwayLastSeq: number | undefined;
+
+  constructor(
+    private readonly host: ClientConnectionHost,
+    private readonly serializer: Serializer,
+    createConnection: (handler: ConnectionHandler) => FramedConnection,
+  ) {
+    this.connection = createConnection(this);
+    // Any answer proves the peer speaks the protocol; a black hole that accepted TCP never answers.
+    this.connection.send({ type: MessageType.Ping });
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Ready, open and not draining: new calls may go here. */
+  get isUsable(): boolean {
+    return this.ready && this.connection.isOpen && this.goAwayLastSeq === undefined;
+  }
+
+  get isDraining(): boolean {
+    return this.goAwayLastSeq !== undefined;
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  isBusy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Why a new call cannot go out now, or undefined when it can. */
+  refusal(): RpcError | undefined {
+    if (this.isDraining) return new ServerDrainingError(this.host.address);
+    if (!this.connection.isOpen) return new ConnectionClosedError(`${this.host.address} is closing`, { written: false });
+    if (!this.connection.canWrite) return new WriteBufferFullError(this.connection.writableBytes, this.connection.maxWriteBytes);
+    return undefined;
+  }
+
+  /** Sends a request; `callback` gets Nest's WritePackets. Returns a teardown that cancels. */
+  call(pattern: string, data: unknown, options: ResolvedCallOptions, callback: (packet: WritePacket) => void): () => void {
+    const refused = this.refusal();
+    if (refused !== undefined) {
+      callback({ err: refused, isDisposed: true });
+      return NOOP;
+    }
+    const now = Date.now();
+    if (options.deadline !== undefined && options.deadline <= now) {
+      callback({ err: new RpcTimeoutError(pattern, options.budgetMs), isDisposed: true });
+      return NOOP;
+    }
+    const timeoutMs = remainingMs(options, now);
+    const seq = this.pending.nextSeq();
+    const { meta, flags } = toWire(pattern, options, timeoutMs);
+    let frame: Buffer;
+    try {
+      frame = this.host.codec.encode(this.serializer, { type: MessageType.Request, seq, flags, meta, value: data, kind: 'request', pattern });
+    } catch (err) {
+      callback({ err, isDisposed: true });
+      return NOOP;
+    }
+    const call: PendingCall = { seq, pattern, callback, timeoutMs: options.budgetMs, timer: undefined };
+    if (timeoutMs > 0) {
+      call.timer = setTimeout(() => this.onTimeout(call), timeoutMs);
+      call.timer.unref();
+    }
+    this.pending.add(call);
+    this.connection.write(frame);
+    return () => {
+      if (this.pending.take(seq) !== undefined) this.connection.send({ type: MessageType.Cancel, seq });
+    };
+  }
+
+  /** Sends an event (no answer). Throws the refusal or encoding error. */
+  event(pattern: string, data: unknown, options: ResolvedCallOptions): void {
+    const refused = this.refusal();
+    if (refused !== undefined) throw refused;
+    const { meta, flags } = toWire(pattern, options, 0);
+    this.connection.write(this.host.codec.encode(this.serializer, { type: MessageType.Event, seq: 0, flags, meta, value: data, kind: 'event', pattern }));
+  }
+
+  onPeerHeard(): void {
+    this.ready = true;
+    this.host.onReady(this);
+  }
+
+  onFrame(frame: Frame): void {
+    switch (frame.type) {
+      case MessageType.Response: {
+        const call = this.pending.take(frame.seq);
+        if (call !== undefined) this.deliver(call, frame, true);
+        return;
+      }
+      case MessageType.StreamNext: {
+        // The deadline covers the whole call: stream frames do not extend it (the server holds the same one).
+        const call = this.pending.get(frame.seq);
+        if (call !== undefined) this.deliver(call, frame, false);
+        return;
+      }
+      case MessageType.StreamComplete:
+        this.pending.take(frame.seq)?.callback({ isDisposed: true });
+        return;
+      case MessageType.Error:
+      case MessageType.StreamError: {
+        const call = this.pending.take(frame.seq);
+        if (call !== undefined) call.callback({ err: this.decodeError(call, frame), isDisposed: true });
+        return;
+      }
+      case MessageType.GoAway:
+        this.goAwayLastSeq = frame.seq;
+        this.host.onGoAway(this);
+        return;
+      default:
+        this.host.logger.warn?.(`Ignoring unexpected ${MessageType[frame.type]} frame from ${this.host.address}`);
+    }
+  }
+
+  onClose(error: Error | undefined): void {
+    const reason = error instanceof ConnectionClosedError ? error.reason : error?.message ?? `${this.host.address} closed the connection`;
+    const closed = new ConnectionClosedError(reason, { cause: error, written: true });
+    this.failAll(closed);
+    this.host.onClosed(this, error);
+  }
+
+  /**
+   * Fails every pending call: with `error`, except calls sent after the last one the server
+   * saw (per its GOAWAY), which never ran and get retryable ServerDrainingError.
+   */
+  failAll(error: unknown): void {
+    const lastSeq = this.goAwayLastSeq;
+    const notRun = new ServerDrainingError(this.host.address);
+    this.pending.failAll((call) => (lastSeq !== undefined && isSequenceAfter(call.seq, lastSeq) ? notRun : error));
+  }
+
+  /** Orderly close; resolves once the socket is gone. */
+  close(): Promise<void> {
+    const socket = this.connection.socket;
+    if (socket.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      this.connection.close();
+    });
+  }
+
+  private deliver(call: PendingCall, frame: Frame, last: boolean): void {
+    let value: unknown;
+    try {
+      value = this.host.codec.decode(frame, call.pattern, 'response');
+    } catch (err) {
+      if (!last && this.pending.take(call.seq) !== undefined) this.connection.send({ type: MessageType.Cancel, seq: call.seq });
+      call.callback({ err, isDisposed: true });
+      return;
+    }
+    if (!last) return call.callback({ response: value });
+    // A single answer always yields exactly one value, `undefined` included.
+    if (value === undefined) call.callback({ response: undefined });
+    call.callback({ response: value, isDisposed: true });
+  }
+
+  private decodeError(call: PendingCall, frame: Frame): unknown {
+    const fromTransport = (frame.flags & FrameFlags.TransportError) !== 0;
+    let payload: unknown;
+    try {
+      payload = this.host.codec.decode(frame, call.pattern, fromTransport ? 'transport-error' : 'error');
+    } catch (err) {
+      return err;
+    }
+    if (!fromTransport) return payload;
+    const error = fromTransportErrorPayload(payload, this.host.address);
+    return error instanceof RpcTimeoutError ? new RpcTimeoutError(call.pattern, call.timeoutMs) : error;
+  }
+
+  private onTimeout(call: PendingCall): void {
+    if (this.pending.take(call.seq) === undefined) return;
+    this.connection.send({ type: MessageType.Cancel, seq: call.seq });
+    call.callback({ err: new RpcTimeoutError(call.pattern, call.timeoutMs), isDisposed: true });
+  }
+}
+
+/**
+ * Serial-number order on u32 sequence ids (RFC 1982): correct across wrap-around as long as
+ * fewer than 2^31 calls are in flight, which the in-flight limits guarantee.
+ */
+export function isSequenceAfter(seq: number, reference: number): boolean {
+  const distance = (seq - reference) >>> 0;
+  return distance !== 0 && distance < 0x80000000;
+}

@@ -1,0 +1,52 @@
+import { RpcError } from '../errors/rpc.error';
+import { SerializationError } from '../errors/serialization.error';
+import { Frame, OutgoingFrame } from '../protocol/frame';
+import { encodeFrame } from '../protocol/frame-encoder';
+import { PayloadKind, Serializer } from '../serializers/serializer';
+import { SerializerRegistry } from '../serializers/serializer-registry';
+
+/** A frame whose body is still a value: the codec serializes it. */
+export interface ValueFrame extends Omit<OutgoingFrame, 'body' | 'serializerId'> {
+  /** `undefined` means "no body" (a flag on the wire), never a serializer call. */
+  value: unknown;
+  kind: PayloadKind;
+  /** The call's pattern, for the serializer (schema lookup); answers do not repeat it on the wire. */
+  pattern: string;
+}
+
+/**
+ * The one way a payload becomes a frame and back, on both ends: serialize with the call's
+ * serializer (failures become SerializationError, our own RpcErrors pass through), then encode
+ * with the size check (FrameTooLargeError before anything is queued); decode with the
+ * serializer the frame names.
+ */
+export class PayloadCodec {
+  constructor(
+    readonly registry: SerializerRegistry,
+    private readonly maxFrameBytes?: number,
+  ) {}
+
+  /** Serialized, size-checked frame bytes ready for `FramedConnection.write`. Throws SerializationError / FrameTooLargeError. */
+  encode(serializer: Serializer, frame: ValueFrame): Buffer {
+    const value = frame.value;
+    let body: Uint8Array | string | undefined;
+    try {
+      body = value === undefined ? undefined : serializer.serialize(value, { pattern: frame.pattern, kind: frame.kind });
+    } catch (err) {
+      throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'serialize', err);
+    }
+    // Fields listed, not spread: this runs once per frame on both ends.
+    return encodeFrame({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id, body }, this.maxFrameBytes);
+  }
+
+  /** The frame's body as a value (undefined when it has none). Throws SerializationError. */
+  decode(frame: Frame, pattern: string, kind: PayloadKind): unknown {
+    if (frame.body === undefined) return undefined;
+    const serializer = this.registry.get(frame.serializerId);
+    try {
+      return serializer.deserialize(frame.body, { pattern, kind });
+    } catch (err) {
+      throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'deserialize', err);
+    }
+  }
+}
