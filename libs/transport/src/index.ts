@@ -5,3 +5,4 @@ export * from './connection';
 export * from './server';
 export * from './client';
 export * from './contract';
+export * from './context';

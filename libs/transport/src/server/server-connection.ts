@@ -16,6 +16,7 @@ import { MessageType } from '../protocol/message-type';
 import { PayloadKind, Serializer } from '../serializers/serializer';
 import { SerializerRegistry } from '../serializers/serializer-registry';
 import { toErrorPayload } from './error-payload';
+import { scopeOfCall, runInCallScope } from '../context/call-scope';
 import { RpcContext, ServerCallState } from './rpc.context';
 
 /** What a connection needs from the server that owns it. */
@@ -115,7 +116,8 @@ export class ServerConnection implements ConnectionHandler {
     this.inFlight.set(seq, call);
     let result: unknown;
     try {
-      result = handler(data, new RpcContext(frame.meta, call));
+      // Calls the handler makes inherit this call's deadline and trace context (deadline propagation).
+      result = runInCallScope(scopeOfCall(frame.meta, call.receivedAt), () => handler(data, new RpcContext(frame.meta, call)));
     } catch (err) {
       return this.finishWithError(call, serializer, pattern, err, MessageType.Error);
     }
