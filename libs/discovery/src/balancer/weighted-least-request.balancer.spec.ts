@@ -57,3 +57,12 @@ describe('WeightedLeastRequestBalancer', () => {
     expect(() => new WeightedLeastRequestBalancer({ latencyFloorMs: 0 })).toThrow(RangeError);
   });
 });
+
+describe('WeightedLeastRequestBalancer tolerance', () => {
+  it('treats instances within 1.5× of the fastest as equal (latency noise under load)', () => {
+    const balancer = new WeightedLeastRequestBalancer();
+    const latency: Record<string, number> = { a: 6, b: 9 };
+    const s = shares(balancer, [inst('a'), inst('b')], (id) => ({ active: 0, ewmaLatencyMs: latency[id] }));
+    expect(s.a).toBeCloseTo(0.5, 2);
+  });
+});

@@ -5,7 +5,12 @@ import { loadOf, PickContext } from './pick-context';
 export interface WeightedLeastRequestOptions extends BalancerOptions {
   /** Latencies below this (ms) count as equal, so sub-millisecond noise does not shift the shares. Default 5. */
   latencyFloorMs?: number;
+  /** Instances up to this many times slower than the fastest count as equally fast (noise). Default 1.5. */
+  latencyTolerance?: number;
 }
+
+/** Latency ratio below which instances count as equally fast. */
+export const DEFAULT_LATENCY_TOLERANCE = 1.5;
 
 /** Latency below which instances count as equally fast. */
 export const DEFAULT_LATENCY_FLOOR_MS = 5;
@@ -14,7 +19,8 @@ export const DEFAULT_LATENCY_FLOOR_MS = 5;
  * The load-aware default: smooth weighted round robin over *effective* weights
  * `weight / (pile-up × slowness)`, where
  * - pile-up = 1 + calls in flight per unit of weight, relative to the least loaded instance, and
- * - slowness = EWMA latency relative to the fastest instance (both ≥ 1; see `latencyFloorMs`).
+ * - slowness = EWMA latency relative to the fastest instance, beyond a tolerance (both ≥ 1; see
+ *   `latencyFloorMs` and `latencyTolerance`).
  *
  * Healthy instances (equal latency, in-flight calls in proportion to their weights) keep
  * exactly their configured shares; a slow instance's share falls with its latency; one that
@@ -25,6 +31,7 @@ export const DEFAULT_LATENCY_FLOOR_MS = 5;
 export class WeightedLeastRequestBalancer extends LoadBalancer {
   readonly name: string = 'weighted-least-request';
   private readonly floor: number;
+  private readonly tolerance: number;
   private current = new Map<string, number>();
   private readonly loads: number[] = [];
   private readonly latencies: number[] = [];
@@ -32,7 +39,9 @@ export class WeightedLeastRequestBalancer extends LoadBalancer {
   constructor(options: WeightedLeastRequestOptions = {}) {
     super(options);
     this.floor = options.latencyFloorMs ?? DEFAULT_LATENCY_FLOOR_MS;
+    this.tolerance = options.latencyTolerance ?? DEFAULT_LATENCY_TOLERANCE;
     if (!(this.floor > 0)) throw new RangeError(`latencyFloorMs must be positive, got ${options.latencyFloorMs}`);
+    if (!(this.tolerance >= 1)) throw new RangeError(`latencyTolerance must be ≥ 1, got ${options.latencyTolerance}`);
   }
 
   protected choose(candidates: readonly ServiceInstance[], ctx: PickContext): ServiceInstance {
@@ -53,7 +62,8 @@ export class WeightedLeastRequestBalancer extends LoadBalancer {
     let bestValue = -Infinity;
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i];
-      const effective = (c.weight * leastLoad * leastLatency) / (this.loads[i] * this.latencies[i]);
+      const slowness = Math.max(1, this.latencies[i] / leastLatency / this.tolerance);
+      const effective = (c.weight * leastLoad) / (this.loads[i] * slowness);
       const value = (this.current.get(c.id) ?? 0) + effective;
       this.current.set(c.id, value);
       total += effective;
