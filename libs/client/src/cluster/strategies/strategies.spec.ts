@@ -7,7 +7,7 @@ import { FailbackQueue } from './failback-queue';
 import { failfast } from './failfast.strategy';
 import { failover } from './failover.strategy';
 import { failsafe } from './failsafe.strategy';
-import { fakeCall, FakeInvoker } from './fake-invoker';
+import { fakeCall, FakeInvoker } from '../testing/fake-invoker';
 import { forking } from './forking.strategy';
 
 const fail = (error: unknown) => () => throwError(() => error);
