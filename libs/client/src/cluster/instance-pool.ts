@@ -1,19 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
-import { RpcClient, RpcClientOptions, RpcError, RpcRecord, RpcTimeoutError } from '@nestrpc/transport';
-import { lastValueFrom, Subscription } from 'rxjs';
-import {
-  CLUSTER_CONNECT_TIMEOUT_MS,
-  CLUSTER_HEARTBEAT_INTERVAL_MS,
-  CLUSTER_MISSED_HEARTBEATS,
-  DEFAULT_MAX_EJECTION_PERCENT,
-  DEFAULT_PROBE_TIMEOUT_MS,
-  DEFAULT_STALL_MS,
-  PROBE_PATTERN,
-  REMOVED_INSTANCE_CLOSE_GRACE_MS,
-  STALL_SWEEP_INTERVAL_MS,
-} from '../constants';
+import { RpcClient, RpcClientOptions, RpcTimeoutError } from '@nestrpc/transport';
+import { Subscription } from 'rxjs';
+import { DEFAULT_MAX_EJECTION_PERCENT, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_STALL_MS, REMOVED_INSTANCE_CLOSE_GRACE_MS, STALL_SWEEP_INTERVAL_MS } from '../constants';
 import { isConnectionFailure, isHealthFailure } from './call-errors';
+import { createInstanceClient, probeInstance } from './instance-connection';
 import { OutlierDetector, OutlierOptions } from './outlier-detector';
 
 /** How a call on an instance ended. */
@@ -201,18 +192,8 @@ export class InstancePool {
 
   private clientOf(member: Member): RpcClient {
     if (member.client === undefined) {
-      const { instance } = member;
-      const client = new RpcClient({
-        heartbeatIntervalMs: CLUSTER_HEARTBEAT_INTERVAL_MS,
-        missedHeartbeats: CLUSTER_MISSED_HEARTBEATS,
-        connectTimeoutMs: CLUSTER_CONNECT_TIMEOUT_MS,
-        ...this.options.transport,
-        host: instance.host,
-        port: instance.port,
-        reconnect: false,
-      });
+      const client = createInstanceClient(member.instance, this.options.transport);
       client.on('goaway', () => (member.draining = true));
-      client.on('error', () => undefined); // failures reach the calls; the pool ejects on them
       member.client = client;
     }
     return member.client;
@@ -297,19 +278,12 @@ export class InstancePool {
     member.timer.unref();
   }
 
-  /** Connect and make one round trip; only an answer (any answer) lets the instance take traffic. */
+  /** Only an answer to a probe (any answer) lets the instance take traffic. */
   private probe(member: Member): void {
     member.timer = undefined;
     if (this.closed || this.members.get(member.instance.id) !== member) return;
-    const client = this.clientOf(member);
     const timeoutMs = this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-    const roundTrip = client.connect().then(() => lastValueFrom(client.send(PROBE_PATTERN, new RpcRecord(undefined, { timeoutMs }))));
-    roundTrip
-      .catch((err: unknown) => {
-        // The server refusing the probe pattern is the expected answer: it is alive and reading.
-        if (err instanceof RpcError && !isHealthFailure(err)) return undefined;
-        throw err;
-      })
+    probeInstance(this.clientOf(member), timeoutMs)
       .then(
         () => {
           if (this.closed || this.members.get(member.instance.id) !== member) return;
