@@ -23,7 +23,8 @@ export function isConnectionFailure(error: unknown): boolean {
 
 /**
  * Does this outcome say the instance is unhealthy? Timeouts, dropped connections and
- * overload do. A handler's own error (`RpcException` → RemoteError) never does: the instance
+ * overload do. A handler's own error (an `RpcException`, whose payload reaches the caller) or an
+ * unknown server error (RemoteError) never does: the instance
  * answered, so it is healthy, however bad the news. Draining is an orderly goodbye, not a fault.
  */
 export function isHealthFailure(error: unknown): boolean {
@@ -56,7 +57,7 @@ export function clarify(error: unknown, pattern: string, address: string): unkno
  * May the call go to another instance? Always when the error says the request was not run
  * (`retryable`: refused, not connected, draining, overloaded...). For idempotent calls also
  * after ambiguous failures: the connection dropped mid-call, or the attempt timed out.
- * Never after a handler's own error.
+ * Never after a handler's own error (its payload is not an RpcError) or a RemoteError.
  */
 export function isRetrySafe(error: unknown, idempotent: boolean): boolean {
   if (error instanceof RemoteError) return false;

@@ -1,5 +1,5 @@
 import { InstanceStats, normalizeInstance, P2cBalancer, ServiceInstance, WeightedLeastRequestBalancer } from '@nestrpc/discovery';
-import { ConnectionClosedError, HeartbeatTimeoutError, RemoteError, RpcRecord, ServerOverloadedError } from '@nestrpc/transport';
+import { ConnectionClosedError, HeartbeatTimeoutError, RpcRecord, ServerOverloadedError } from '@nestrpc/transport';
 import { lastValueFrom, Observable, of, throwError } from 'rxjs';
 import { FAILURE_PENALTY_MS } from '../constants';
 import { InstanceUnresponsiveError } from './call-errors';
@@ -46,7 +46,7 @@ describe('ClusterInvoker', () => {
   it('does not charge a domain error: the instance answered', async () => {
     const stats = new InstanceStats();
     const instances = [inst('a')];
-    const invoker = new ClusterInvoker(fakePool(instances, () => throwError(() => new RemoteError({ code: 'NOPE', message: 'no' }))), new P2cBalancer(), stats, new RetryBudget());
+    const invoker = new ClusterInvoker(fakePool(instances, () => throwError(() => ({ status: 'error', code: 'NOPE', message: 'no' }))), new P2cBalancer(), stats, new RetryBudget());
     await lastValueFrom(invoker.attempt(instances[0], fakeCall())).catch(() => undefined);
     expect(stats.get('a').ewmaLatencyMs).toBeLessThan(100);
   });

@@ -93,7 +93,8 @@ describe('InstancePool health model', () => {
     const fail = (id: string, error: unknown, n: number) => {
       for (let k = 0; k < n; k++) pool.begin(byId(id))({ error });
     };
-    fail('i0', new RemoteError({ code: 'OUT_OF_STOCK', message: 'none' }), 50);
+    fail('i0', { status: 'error', code: 'OUT_OF_STOCK', message: 'none' }, 50); // a handler's RpcException payload
+    fail('i0', new RemoteError({ code: 'ODD', message: 'odd' }), 50);
     expect(pool.stateOf('i0')).toBe('ready');
     fail('i1', new RpcTimeoutError('Svc.ok', 100), 4);
     expect(pool.stateOf('i1')).toBe('ready');

@@ -1,4 +1,3 @@
-import { RemoteError } from '@nestrpc/transport';
 import { catchError, of, throwError } from 'rxjs';
 import { isRetrySafe } from '../call-errors';
 import { ClusterCall, ClusterInvoker } from '../cluster-invoker';
@@ -15,7 +14,8 @@ export function failbackWith(queue: FailbackQueue) {
   return (invoker: ClusterInvoker, call: ClusterCall) =>
     failover(invoker, call).pipe(
       catchError((err: unknown) => {
-        if (err instanceof RemoteError || !isRetrySafe(err, call.options.idempotent) || !queue.add(call)) return throwError(() => err);
+        // isRetrySafe is false for a handler's error (its payload) and for RemoteError.
+        if (!isRetrySafe(err, call.options.idempotent) || !queue.add(call)) return throwError(() => err);
         return of(call.policy.fallback);
       }),
     );

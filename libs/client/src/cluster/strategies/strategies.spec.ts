@@ -11,6 +11,8 @@ import { fakeCall, FakeInvoker } from '../testing/fake-invoker';
 import { forking } from './forking.strategy';
 
 const fail = (error: unknown) => () => throwError(() => error);
+/** What a handler's `throw new RpcException({...})` is on the caller's side: its payload. */
+const domainError = (code: string) => ({ status: 'error', code, message: `${code} from the handler` });
 const ambiguous = [
   ['a timeout', () => new RpcTimeoutError('Svc.run', 100)],
   ['a connection dropped after the write', () => new ConnectionClosedError('peer reset', { written: true })],
@@ -35,9 +37,12 @@ describe('failover', () => {
     expect(invoker.attempts).toEqual(['a', 'b', 'c']);
   });
 
-  it('never retries a domain error, even for idempotent calls', async () => {
-    const invoker = new FakeInvoker(['a', 'b'], fail(new RemoteError({ code: 'OUT_OF_STOCK', message: 'none' })));
-    await expect(lastValueFrom(failover(invoker.asInvoker(), fakeCall({ idempotent: true })))).rejects.toBeInstanceOf(RemoteError);
+  it.each([
+    ['a handler error (RpcException payload)', () => domainError('OUT_OF_STOCK')],
+    ['an unknown server error (RemoteError)', () => new RemoteError({ code: 'ODD', message: 'odd' })],
+  ])('never retries %s, even for idempotent calls', async (_what, error) => {
+    const invoker = new FakeInvoker(['a', 'b'], fail(error()));
+    await expect(lastValueFrom(failover(invoker.asInvoker(), fakeCall({ idempotent: true })))).rejects.toEqual(error());
     expect(invoker.attempts).toEqual(['a']);
   });
 
@@ -94,8 +99,8 @@ describe('broadcast', () => {
   it('answers every result in instance order, and fails when one instance fails', async () => {
     const ok = new FakeInvoker(['a', 'b', 'c'], (i) => of(i.id));
     await expect(firstValueFrom(broadcast(ok.asInvoker(), fakeCall()))).resolves.toEqual(['a', 'b', 'c']);
-    const oneFails = new FakeInvoker(['a', 'b', 'c'], (i) => (i.id === 'b' ? throwError(() => new RemoteError({ code: 'NOPE', message: 'b failed' })) : of(i.id)));
-    await expect(firstValueFrom(broadcast(oneFails.asInvoker(), fakeCall()))).rejects.toThrow('b failed');
+    const oneFails = new FakeInvoker(['a', 'b', 'c'], (i) => (i.id === 'b' ? throwError(() => domainError('NOPE')) : of(i.id)));
+    await expect(firstValueFrom(broadcast(oneFails.asInvoker(), fakeCall()))).rejects.toEqual(domainError('NOPE'));
     expect(oneFails.attempts.sort()).toEqual(['a', 'b', 'c']);
   });
 });
@@ -104,10 +109,10 @@ describe('failback', () => {
   let queue: FailbackQueue | undefined;
   afterEach(() => queue?.close());
 
-  it('never swallows a domain error and never queues it', async () => {
-    const invoker = new FakeInvoker(['a'], fail(new RemoteError({ code: 'OUT_OF_STOCK', message: 'none' })));
+  it('never swallows a domain error and never queues it, even for idempotent calls', async () => {
+    const invoker = new FakeInvoker(['a'], fail(domainError('OUT_OF_STOCK')));
     queue = new FailbackQueue(invoker.asInvoker());
-    await expect(lastValueFrom(failbackWith(queue)(invoker.asInvoker(), fakeCall({}, { fallback: 'later' })))).rejects.toBeInstanceOf(RemoteError);
+    await expect(lastValueFrom(failbackWith(queue)(invoker.asInvoker(), fakeCall({ idempotent: true }, { fallback: 'later' })))).rejects.toEqual(domainError('OUT_OF_STOCK'));
     expect(queue.size).toBe(0);
   });
 
@@ -141,7 +146,7 @@ describe('failback', () => {
     const invoker = new FakeInvoker(['a'], (_i, n) => {
       if (n === 1) return throwError(() => new ConnectionRefusedError('x:1'));
       runs++;
-      return throwError(() => new RemoteError({ code: 'REJECTED', message: 'no' }));
+      return throwError(() => domainError('REJECTED'));
     });
     queue = new FailbackQueue(invoker.asInvoker(), 10, 5);
     (queue as unknown as { delay: number }).delay = 10;
