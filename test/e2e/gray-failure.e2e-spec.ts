@@ -128,7 +128,7 @@ describe('gray failure: frozen, slow, failing and black-hole instances (3 provid
     expect(load.failures).toEqual([]);
   }, 40_000);
 
-  it('failing instance: timeouts eject it (growing, jittered re-admission); domain errors never do', async () => {
+  it('failing instance: timeouts eject it and a probe re-admits it; domain errors never eject', async () => {
     const { work, manager } = await use({ timeoutMs: 300 });
     await warm(work);
     const ejected = () => manager.describe()[0].instances.find((i) => i.ejected);
