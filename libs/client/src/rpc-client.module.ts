@@ -1,5 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { RpcContract, serviceNameOf } from '@nestrpc/transport';
 import { getRpcToken, requestedRanges } from './decorators/inject-rpc.decorator';
+import { ConflictingFeatureError } from './errors/conflicting-feature.error';
+import { featureSignature } from './feature-signature';
 import { RpcFeature } from './interfaces/rpc-client-module.options';
 import { RpcClientConfigurableModule } from './rpc-client.module-definition';
 import { RpcClusterManager } from './rpc-cluster.manager';
@@ -10,8 +13,12 @@ import { RpcClusterManager } from './rpc-cluster.manager';
  *
  * ```ts
  * imports: [RpcClientModule.forRoot({ registry: { etcd: { hosts } } }),
- *           RpcClientModule.forFeature([{ contract: HelloService, version: '^1', balancer: 'weighted-round-robin' }])]
+ *           RpcClientModule.forFeature([{ contract: HelloService, version: '^1', methods: { greet: { idempotent: true } } },
+ *                                       { contract: HelloService, version: '2.x', retries: 0 }])]
  * ```
+ * Each declared range keeps its own options; a range only requested with `@InjectRpc` uses the
+ * contract's first declaration. The same contract and range declared twice with different
+ * options is a start-up error (ConflictingFeatureError).
  */
 /** Holds the proxies of one `forFeature` call; RpcClusterManager comes from the global forRoot module. */
 @Module({})
@@ -20,21 +27,31 @@ export class RpcClientFeatureModule {}
 @Module({ providers: [RpcClusterManager], exports: [RpcClusterManager] })
 export class RpcClientModule extends RpcClientConfigurableModule {
   static forFeature(features: RpcFeature[]): DynamicModule {
-    const providers: Provider[] = [];
-    const seen = new Set<unknown>();
+    const declared = new Map<symbol, RpcFeature>();
+    const first = new Map<RpcContract, RpcFeature>();
     for (const feature of features) {
       const range = feature.version ?? '*';
-      const ranges = new Set([range, ...requestedRanges(feature.contract)]);
-      for (const r of ranges) {
-        const token = getRpcToken(feature.contract, r);
-        if (seen.has(token)) continue;
-        seen.add(token);
-        providers.push({ provide: token, useFactory: (manager: RpcClusterManager) => manager.proxy(feature, r), inject: [RpcClusterManager] });
+      const token = getRpcToken(feature.contract, range);
+      const earlier = declared.get(token);
+      if (earlier !== undefined && featureSignature(earlier) !== featureSignature(feature)) {
+        throw new ConflictingFeatureError(serviceNameOf(feature.contract, feature.name), range, featureSignature(earlier), featureSignature(feature));
       }
-      if (!seen.has(feature.contract)) {
-        seen.add(feature.contract);
-        providers.push({ provide: feature.contract, useExisting: getRpcToken(feature.contract, range) });
+      declared.set(token, feature);
+      if (!first.has(feature.contract)) first.set(feature.contract, feature);
+    }
+    const providers: Provider[] = [];
+    for (const [token, feature] of declared) {
+      const range = feature.version ?? '*';
+      providers.push({ provide: token, useFactory: (manager: RpcClusterManager) => manager.proxy(feature, range), inject: [RpcClusterManager] });
+    }
+    for (const [contract, feature] of first) {
+      for (const range of requestedRanges(contract)) {
+        const token = getRpcToken(contract, range);
+        if (declared.has(token)) continue;
+        declared.set(token, feature);
+        providers.push({ provide: token, useFactory: (manager: RpcClusterManager) => manager.proxy(feature, range, false), inject: [RpcClusterManager] });
       }
+      providers.push({ provide: contract, useExisting: getRpcToken(contract, feature.version ?? '*') });
     }
     return { module: RpcClientFeatureModule, providers, exports: providers.map((p) => (p as { provide: unknown }).provide as symbol) };
   }

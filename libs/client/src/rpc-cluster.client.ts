@@ -1,8 +1,9 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
-import { InvalidMessageError } from '@nestrpc/transport';
+import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, InvalidMessageError } from '@nestrpc/transport';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
-import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
+import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
+import { defaultRoutingKey, resolveCallOptions, RpcCallOverrides, unwrapRecord } from './cluster/call-options';
 import { ClusterCall, ClusterInvoker } from './cluster/cluster-invoker';
 import { createRegistry } from './cluster/create-registry';
 import { InstancePool } from './cluster/instance-pool';
@@ -30,7 +31,8 @@ export class RpcClusterClient extends ClientProxy {
   private readonly failbackQueue: FailbackQueue;
   private readonly strategies: Record<ClusterStrategyName, ClusterStrategy>;
   private readonly hashByKey: boolean;
-  private readonly policies = new Map<string, ClusterCall['policy']>();
+  private readonly policies = new Map<string, MethodPolicy>();
+  private readonly defaultTimeoutMs: number;
 
   constructor(private readonly options: RpcClusterClientOptions) {
     super();
@@ -41,14 +43,17 @@ export class RpcClusterClient extends ClientProxy {
     this.ownsRegistry = owned;
     this.pool = new InstancePool(registry, this.service, this.range, {
       transport: options.transport,
-      ejectionBaseMs: options.ejection?.baseMs,
-      ejectionMaxMs: options.ejection?.maxMs,
+      outlier: { ...options.outlier, baseMs: options.outlier?.baseMs ?? options.ejection?.baseMs, maxMs: options.outlier?.maxMs ?? options.ejection?.maxMs },
+      maxEjectionPercent: options.maxEjectionPercent,
+      stallMs: options.stallMs,
+      probeTimeoutMs: options.probeTimeoutMs,
     });
+    this.defaultTimeoutMs = options.transport?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const balancer = resolveBalancer(options.balancer);
     this.hashByKey = balancer.name === 'consistent-hash';
     const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
     this.invoker = new ClusterInvoker(this.pool, balancer, new InstanceStats(), budget);
-    this.failbackQueue = new FailbackQueue(this.invoker);
+    this.failbackQueue = new FailbackQueue(this.invoker, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FAILBACK_ATTEMPTS, options.timeoutMs ?? this.defaultTimeoutMs);
     this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
     for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
   }
@@ -79,12 +84,18 @@ export class RpcClusterClient extends ClientProxy {
 
   /**
    * Calls `pattern` through the cluster strategy. `method` selects per-method policy
-   * (typed proxies pass the method name; `send()` passes the pattern).
+   * (typed proxies pass the method name; `send()` passes the pattern). The call's options are
+   * resolved here, once: `overrides` (and an RpcRecord's options) beat the method policy, and
+   * inside a handler the deadline and trace context of the call being served are inherited.
    */
-  invoke<T = unknown>(pattern: string, data: unknown, method = pattern): Observable<T> {
+  invoke<T = unknown>(pattern: string, data: unknown, method = pattern, overrides: RpcCallOverrides = {}): Observable<T> {
     this.pool.start();
     const policy = this.policyFor(method);
-    const call: ClusterCall = { pattern, data, policy, key: this.hashByKey ? routingKey(data) : undefined };
+    const { payload, overrides: fromRecord } = unwrapRecord(data);
+    const merged = { ...fromRecord, ...overrides };
+    const options = resolveCallOptions(policy, merged, currentCallScope(), this.defaultTimeoutMs);
+    const key = merged.hashKey ?? (this.hashByKey ? defaultRoutingKey(payload) : undefined);
+    const call: ClusterCall = { pattern, data: payload, policy, options: { ...options, key } };
     return this.strategyOf(policy.cluster)(this.invoker, call) as Observable<T>;
   }
 
@@ -107,8 +118,12 @@ export class RpcClusterClient extends ClientProxy {
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
     this.pool.start();
     const pattern = typeof packet.pattern === 'string' ? packet.pattern : this.normalizePattern(packet.pattern);
+    const policy = this.policyFor(pattern);
+    const { payload, overrides } = unwrapRecord(packet.data);
+    const options = resolveCallOptions(policy, overrides, currentCallScope(), this.defaultTimeoutMs);
+    const key = this.hashByKey ? defaultRoutingKey(payload) : undefined;
+    const call: ClusterCall = { pattern, data: payload, policy, options: { ...options, key } };
     const tried = new Set<string>();
-    const call: ClusterCall = { pattern, data: packet.data, policy: this.policyFor(pattern) };
     for (;;) {
       const instance = this.invoker.pick(call, tried);
       tried.add(instance.id);
@@ -119,12 +134,12 @@ export class RpcClusterClient extends ClientProxy {
         return undefined as T;
       } catch (err) {
         this.pool.onFailure(instance, err);
-        if (tried.size > call.policy.retries) throw err;
+        if (tried.size > options.retries) throw err;
       }
     }
   }
 
-  private policyFor(method: string): ClusterCall['policy'] {
+  private policyFor(method: string): MethodPolicy {
     let policy = this.policies.get(method);
     if (policy === undefined) {
       const merged: CallPolicy = { ...withoutUndefined(this.options), ...this.options.methods?.[method] };
@@ -152,8 +167,5 @@ function withoutUndefined(options: RpcClusterClientOptions): CallPolicy {
   return Object.fromEntries(Object.entries({ cluster, retries, timeoutMs, idempotent, fallback, forks }).filter(([, v]) => v !== undefined));
 }
 
-/** Consistent hashing routes by the first argument (typed proxies) or the payload (send). */
-function routingKey(data: unknown): string {
-  const first = Array.isArray(data) ? data[0] : data;
-  return typeof first === 'string' ? first : JSON.stringify(first) ?? '';
-}
+/** A method's policy with its defaults filled in. */
+type MethodPolicy = ClusterCall['policy'] & { retries: number; idempotent: boolean };

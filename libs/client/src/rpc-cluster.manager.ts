@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ServiceRegistry } from '@nestrpc/discovery';
 import { serviceNameOf } from '@nestrpc/transport';
 import { createRegistry } from './cluster/create-registry';
+import { ConflictingFeatureError } from './errors/conflicting-feature.error';
+import { featureSignature } from './feature-signature';
 import { RpcFeature, RpcClientModuleOptions } from './interfaces/rpc-client-module.options';
 import { createContractProxy } from './proxy/contract-proxy';
 import { RPC_CLIENT_MODULE_OPTIONS } from './rpc-client.module-definition';
@@ -13,6 +15,8 @@ export class RpcClusterManager implements OnApplicationShutdown {
   private readonly registry: ServiceRegistry;
   private readonly ownsRegistry: boolean;
   private readonly clusters = new Map<string, RpcClusterClient>();
+  /** Options each cluster was built with, and whether a forFeature entry declared that range itself. */
+  private readonly declarations = new Map<string, { signature: string; explicit: boolean }>();
 
   constructor(@Inject(RPC_CLIENT_MODULE_OPTIONS) private readonly options: RpcClientModuleOptions) {
     const { registry, owned } = createRegistry(options.registry, options.namespace);
@@ -20,11 +24,22 @@ export class RpcClusterManager implements OnApplicationShutdown {
     this.ownsRegistry = owned;
   }
 
-  cluster(feature: RpcFeature, range = feature.version ?? '*'): RpcClusterClient {
+  /**
+   * The cluster client of `feature` for `range`. `explicit`: a forFeature entry declares this
+   * range (its options must agree with any other declaration of it); otherwise the range was
+   * only requested with @InjectRpc and borrows the options of `feature`.
+   */
+  cluster(feature: RpcFeature, range = feature.version ?? '*', explicit = true): RpcClusterClient {
     const service = serviceNameOf(feature.contract, feature.name);
     const key = `${service}@${range}`;
     let cluster = this.clusters.get(key);
+    const signature = featureSignature(feature);
+    const earlier = this.declarations.get(key);
+    if (explicit && earlier !== undefined && earlier.signature !== signature && (earlier.explicit || cluster !== undefined)) {
+      throw new ConflictingFeatureError(service, range, earlier.signature, signature);
+    }
     if (cluster === undefined) {
+      this.declarations.set(key, { signature, explicit });
       const defaults = this.options.defaults ?? {};
       const { contract: _contract, name: _name, version: _version, ...policy } = feature;
       cluster = new RpcClusterClient({
@@ -41,8 +56,8 @@ export class RpcClusterManager implements OnApplicationShutdown {
     return cluster;
   }
 
-  proxy<T extends object>(feature: RpcFeature, range?: string): T {
-    return createContractProxy(feature.contract as never, this.cluster(feature, range)) as T;
+  proxy<T extends object>(feature: RpcFeature, range?: string, explicit = true): T {
+    return createContractProxy(feature.contract as never, this.cluster(feature, range, explicit)) as T;
   }
 
   /** What discovery sees now, per contract and range (for health and debugging pages). */

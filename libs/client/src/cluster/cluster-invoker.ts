@@ -1,18 +1,23 @@
 import type { InstanceStats, LoadBalancer, ServiceInstance } from '@nestrpc/discovery';
 import { NoProvidersError } from '@nestrpc/discovery';
 import { RpcRecord } from '@nestrpc/transport';
-import { defer, finalize, Observable, tap } from 'rxjs';
+import { defer, Observable } from 'rxjs';
+import { FAILURE_PENALTY_MS } from '../constants';
 import { CallPolicy } from '../interfaces/cluster-options';
+import { clarify, isHealthFailure } from './call-errors';
+import { attemptOptions, ResolvedCallOptions } from './call-options';
 import { InstancePool } from './instance-pool';
 import { RetryBudget } from './retry-budget';
 
 /** One invocation as the cluster strategies see it. */
 export interface ClusterCall {
   pattern: string;
+  /** The payload (never an RpcRecord: its options were resolved into `options`). */
   data: unknown;
-  policy: Required<Pick<CallPolicy, 'retries' | 'idempotent' | 'forks'>> & CallPolicy;
-  /** Routing key for consistent hashing. */
-  key?: string;
+  /** Strategy settings of the method (cluster, forks, fallback). */
+  policy: Required<Pick<CallPolicy, 'forks'>> & CallPolicy;
+  /** Resolved once where the call entered the client; every attempt sends them unchanged. */
+  options: ResolvedCallOptions;
 }
 
 /** What strategies build on: pick an instance (never one already tried), call it, account for it. */
@@ -36,7 +41,7 @@ export class ClusterInvoker {
   pick(call: ClusterCall, exclude: ReadonlySet<string> = new Set()): ServiceInstance {
     const healthy = this.pool.healthy();
     const candidates = exclude.size === 0 ? healthy : healthy.filter((i) => !exclude.has(i.id));
-    const picked = this.balancer.pick(candidates, { key: call.key, load: (id) => this.stats.get(id) });
+    const picked = this.balancer.pick(candidates, { key: call.options.key, stats: this.stats });
     if (picked !== undefined) return picked;
     const known = this.pool.all.length;
     const detail = known === 0 ? 'none registered' : exclude.size > 0 ? `all ${candidates.length} untried instances unavailable` : `${known} known, none taking traffic`;
@@ -50,26 +55,49 @@ export class ClusterInvoker {
     return healthy;
   }
 
+  /**
+   * One attempt on `instance`. Feeds the balancer's stats (a health failure is charged at least
+   * FAILURE_PENALTY_MS, so failing fast never looks cheap) and the pool's health model.
+   */
   attempt(instance: ServiceInstance, call: ClusterCall): Observable<unknown> {
-    return defer(() => {
-      const end = this.stats.begin(instance.id);
-      const started = performance.now();
-      const record = toRecord(call, instance.version);
-      return this.pool
-        .client(instance)
-        .send(call.pattern, record)
-        .pipe(
-          tap({ error: (err: unknown) => this.pool.onFailure(instance, err), complete: () => this.pool.onSuccess(instance) }),
-          finalize(() => end(performance.now() - started)),
-        );
-    });
+    return defer(
+      () =>
+        new Observable<unknown>((subscriber) => {
+          const endStats = this.stats.begin(instance.id);
+          const endHealth = this.pool.begin(instance);
+          const started = performance.now();
+          const record = new RpcRecord(call.data, attemptOptions(call.options, instance.version));
+          let settled = false;
+          const subscription = this.pool
+            .client(instance)
+            .send(call.pattern, record)
+            .subscribe({
+              next: (value) => {
+                this.pool.onProgress(instance);
+                subscriber.next(value);
+              },
+              error: (err: unknown) => {
+                settled = true;
+                const latency = performance.now() - started;
+                endStats(isHealthFailure(err) ? Math.max(latency, FAILURE_PENALTY_MS) : latency);
+                endHealth({ error: err });
+                subscriber.error(clarify(err, call.pattern, `${instance.host}:${instance.port}`));
+              },
+              complete: () => {
+                settled = true;
+                endStats(performance.now() - started);
+                endHealth('ok');
+                subscriber.complete();
+              },
+            });
+          return () => {
+            subscription.unsubscribe();
+            if (!settled) {
+              endStats();
+              endHealth('cancelled');
+            }
+          };
+        }),
+    );
   }
-}
-
-function toRecord(call: ClusterCall, version: string): RpcRecord {
-  const { data, policy } = call;
-  if (data instanceof RpcRecord) {
-    return new RpcRecord(data.data, { timeoutMs: policy.timeoutMs, idempotent: policy.idempotent, ...data.options, version });
-  }
-  return new RpcRecord(data, { timeoutMs: policy.timeoutMs, idempotent: policy.idempotent, version });
 }

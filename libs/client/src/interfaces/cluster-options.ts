@@ -1,5 +1,6 @@
 import type { BalancerLike, EtcdRegistryOptions, ServiceRegistry, StaticRegistryOptions } from '@nestrpc/discovery';
 import type { RpcClientOptions } from '@nestrpc/transport';
+import type { OutlierOptions } from '../cluster/outlier-detector';
 
 export type ClusterStrategyName = 'failover' | 'failfast' | 'failsafe' | 'failback' | 'forking' | 'broadcast';
 
@@ -12,7 +13,7 @@ export interface CallPolicy {
   cluster?: ClusterStrategyName;
   /** failover: extra attempts on other instances. Default 2. */
   retries?: number;
-  /** Timeout (ms) of the whole call; failover retries share it. Default: the transport's 30 000. */
+  /** Timeout (ms) of the whole call; failover retries share it. Default: `transport.timeoutMs`, else 30 000. */
   timeoutMs?: number;
   /** Safe to run twice: failover may retry it after ambiguous failures (timeouts, dropped connections). */
   idempotent?: boolean;
@@ -29,12 +30,24 @@ export interface RpcClusterClientOptions extends CallPolicy {
   version?: string;
   /** Registry to discover instances from; a cluster client built from options owns (and closes) it. */
   registry: ClientRegistryConfig;
-  /** Load balancer: 'weighted-round-robin' (default), 'random', 'weighted-random', 'round-robin', 'least-active', 'p2c', 'consistent-hash', a class, an instance or `{ type, options }`. */
+  /** Load balancer: 'weighted-least-request' (default, load-aware), 'weighted-round-robin', 'random', 'weighted-random', 'round-robin', 'least-active', 'p2c', 'consistent-hash', a class, an instance or `{ type, options }`. */
   balancer?: BalancerLike;
-  /** Options of the per-instance connections (serializer, heartbeats, limits, TLS...). */
+  /**
+   * Options of the per-instance connections (serializer, heartbeats, limits, TLS...). Cluster
+   * defaults: heartbeatIntervalMs 1 000 × missedHeartbeats 2 (a frozen peer is dead within 3 s),
+   * connectTimeoutMs 1 000.
+   */
   transport?: Omit<RpcClientOptions, 'host' | 'port'>;
-  /** Ejection of instances whose connection fails. */
+  /** Ejection times (same as `outlier.baseMs/maxMs`). */
   ejection?: { baseMs?: number; maxMs?: number };
+  /** Outlier detection: consecutive / high-rate timeouts and transport errors eject an instance. */
+  outlier?: OutlierOptions;
+  /** At most this share of instances ejected as outliers at once (dead connections always are). Default 50. */
+  maxEjectionPercent?: number;
+  /** An instance with calls in flight and no answer for this long gets no new calls. Default 1 000; 0 disables. */
+  stallMs?: number;
+  /** A probe (connect + one round trip) must answer within this time before an instance takes traffic. Default 1 000. */
+  probeTimeoutMs?: number;
   /** Bound on retries: ratio of calls plus a floor per second. */
   retryBudget?: { ratio?: number; minPerSecond?: number };
   /** Method → policy overrides (for typed proxies: method names; for send(): patterns). */

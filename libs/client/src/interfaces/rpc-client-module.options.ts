@@ -1,6 +1,9 @@
 import type { BalancerLike } from '@nestrpc/discovery';
 import type { RpcClientOptions, RpcContract } from '@nestrpc/transport';
-import { CallPolicy, ClientRegistryConfig } from './cluster-options';
+import { CallPolicy, ClientRegistryConfig, RpcClusterClientOptions } from './cluster-options';
+
+/** Health-model settings a consumer may tune per contract or as defaults (see the README's health model). */
+export type HealthOptions = Pick<RpcClusterClientOptions, 'ejection' | 'outlier' | 'maxEjectionPercent' | 'stallMs' | 'probeTimeoutMs' | 'retryBudget'>;
 
 export interface RpcClientModuleOptions {
   /** Where providers are discovered. */
@@ -8,11 +11,11 @@ export interface RpcClientModuleOptions {
   /** Registry namespace (etcd key prefix). Default 'nestrpc'. */
   namespace?: string;
   /** Defaults for every contract: policy, balancer and connection options. */
-  defaults?: CallPolicy & { balancer?: BalancerLike; transport?: Omit<RpcClientOptions, 'host' | 'port'> };
+  defaults?: CallPolicy & HealthOptions & { balancer?: BalancerLike; transport?: Omit<RpcClientOptions, 'host' | 'port'> };
 }
 
 /** One contract (and version range) a module wants to call. */
-export interface RpcFeature extends CallPolicy {
+export interface RpcFeature extends CallPolicy, HealthOptions {
   contract: RpcContract;
   /** Semver range. Default '*'. */
   version?: string;

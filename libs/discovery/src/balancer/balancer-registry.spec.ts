@@ -3,7 +3,7 @@ import { BalancerRegistry, resolveBalancer } from './balancer-registry';
 import { ConsistentHashBalancer } from './consistent-hash.balancer';
 import { LoadBalancer } from './load-balancer';
 import { P2cBalancer } from './p2c.balancer';
-import { WeightedRoundRobinBalancer } from './weighted-round-robin.balancer';
+import { WeightedLeastRequestBalancer } from './weighted-least-request.balancer';
 
 class FirstBalancer extends LoadBalancer {
   readonly name = 'first';
@@ -13,12 +13,13 @@ class FirstBalancer extends LoadBalancer {
 }
 
 describe('resolveBalancer', () => {
-  it.each(['random', 'weighted-random', 'weighted-round-robin', 'round-robin', 'least-active', 'p2c', 'consistent-hash'])('resolves %s by name', (name) => {
+  it.each(['random', 'weighted-random', 'weighted-round-robin', 'round-robin', 'least-active', 'p2c', 'consistent-hash', 'weighted-least-request'])('resolves %s by name', (name) => {
     expect(resolveBalancer(name).name).toBe(name);
   });
 
-  it('defaults to smooth weighted round robin and resolves the p2c-ewma alias', () => {
-    expect(resolveBalancer()).toBeInstanceOf(WeightedRoundRobinBalancer);
+  it('defaults to the load-aware weighted least request and resolves the p2c-ewma and least-request aliases', () => {
+    expect(resolveBalancer()).toBeInstanceOf(WeightedLeastRequestBalancer);
+    expect(resolveBalancer('least-request')).toBeInstanceOf(WeightedLeastRequestBalancer);
     expect(resolveBalancer('p2c-ewma')).toBeInstanceOf(P2cBalancer);
   });
 

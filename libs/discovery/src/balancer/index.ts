@@ -11,3 +11,4 @@ export * from './rng';
 export * from './round-robin.balancer';
 export * from './weighted-random.balancer';
 export * from './weighted-round-robin.balancer';
+export * from './weighted-least-request.balancer';

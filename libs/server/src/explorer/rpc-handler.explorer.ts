@@ -5,7 +5,7 @@ import { methodPattern, NON_REMOTE_PROPERTIES } from '@nestrpc/transport';
 import { RPC_SERVICE_METADATA } from '../constants';
 import { Arg } from '../decorators/arg.decorator';
 import { RpcServiceMetadata } from '../decorators/rpc-service.decorator';
-import { EVENT_HANDLER_TYPE, PATTERN_HANDLER_METADATA, PATTERN_METADATA, ROUTE_ARGS_METADATA, TRANSPORT_METADATA } from './nest-metadata';
+import { CONTEXT_PARAM_TYPE, EVENT_HANDLER_TYPE, PATTERN_HANDLER_METADATA, PAYLOAD_PARAM_TYPE, PATTERN_METADATA, ROUTE_ARGS_METADATA, TRANSPORT_METADATA } from './nest-metadata';
 import { quietDomainErrors } from './quiet-domain-errors';
 import { RpcParamsFactory } from './rpc-params.factory';
 import { ContextualHandler, VersionedHandler } from './versioned-handler';
@@ -119,13 +119,26 @@ export class RpcHandlerExplorer {
     ) as ContextualHandler;
   }
 
-  /** Gives undecorated parameters `@Arg(i)`, so the method is called with the caller's arguments. */
+  /**
+   * Gives undecorated parameters `@Arg(i)`, so the method is called with the caller's
+   * arguments. Parameters decorated with `@Ctx()` or `@Payload()` take no argument slot:
+   * `sayHello(name, @Ctx() ctx)` and `sayHello(@Ctx() ctx, name)` both get `name` = argument 0.
+   */
   private bindPositionalArgs(instance: Instance, method: string, callback: (...args: unknown[]) => unknown): void {
     const prototype = Object.getPrototypeOf(instance) as object;
-    const declared = Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, method) as object | undefined;
-    if (declared !== undefined && Object.keys(declared).length > 0) return;
+    const declared = (Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, method) as Record<string, { index: number }> | undefined) ?? {};
+    const decorated = new Map<number, boolean>(); // param index → takes an argument slot
+    for (const [key, value] of Object.entries(declared)) {
+      const type = key.split(':')[0];
+      decorated.set(value.index, type !== String(CONTEXT_PARAM_TYPE) && type !== String(PAYLOAD_PARAM_TYPE));
+    }
     const types = (Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined) ?? [];
-    const count = Math.max(callback.length, types.length);
-    for (let index = 0; index < count; index++) Arg(index)(prototype, method, index);
+    const count = Math.max(callback.length, types.length, ...[...decorated.keys()].map((i) => i + 1));
+    let skipped = 0;
+    for (let index = 0; index < count; index++) {
+      const takesSlot = decorated.get(index);
+      if (takesSlot === false) skipped++;
+      else if (takesSlot === undefined) Arg(index - skipped)(prototype, method, index);
+    }
   }
 }

@@ -16,6 +16,7 @@ import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
 import { PayloadKind, Serializer } from '../serializers/serializer';
 import { toErrorPayload } from './error-payload';
+import { scopeOfCall, runInCallScope } from '../context/call-scope';
 import { RpcContext, ServerCallState } from './rpc.context';
 
 /** What a connection needs from the server that owns it. */
@@ -143,7 +144,8 @@ export class ServerConnection implements ConnectionHandler {
   private run(call: InFlight, handler: MessageHandler, data: unknown, context: RpcContext): void {
     let result: unknown;
     try {
-      result = handler(data, context);
+      // Calls the handler makes inherit this call's deadline and trace context (deadline propagation).
+      result = runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context));
     } catch (err) {
       return this.finishWithError(call, err, MessageType.Error);
     }

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { DEFAULT_CALL_TIMEOUT_MS } from '@nestrpc/transport';
 import { lastValueFrom } from 'rxjs';
 import { DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_DELAY_MS, DEFAULT_FAILBACK_QUEUE_SIZE } from '../../constants';
+import { isRetrySafe } from '../call-errors';
 import { ClusterCall, ClusterInvoker } from '../cluster-invoker';
 import { failover } from './failover.strategy';
 
@@ -11,8 +13,11 @@ interface Queued {
 
 /**
  * Failed calls retried in the background, for notifications that must eventually land.
- * Bounded: a full queue drops the newest call (logged); each call gets a bounded number of
- * attempts with doubling delay. Timers are unref'd and cleared on close.
+ * Only calls that are safe to run again are queued (the strategy checks), and a retry that
+ * fails in a way that is no longer safe (a domain error, or a non-idempotent call that may
+ * have run) is given up, never repeated. Bounded: a full queue refuses the call (the caller
+ * gets the error); each call gets a bounded number of attempts with doubling delay, each with
+ * a fresh deadline of `timeoutMs`. Timers are unref'd and cleared on close.
  */
 export class FailbackQueue {
   private readonly logger = new Logger('RpcCluster:failback');
@@ -25,6 +30,7 @@ export class FailbackQueue {
     private readonly invoker: ClusterInvoker,
     private readonly capacity = DEFAULT_FAILBACK_QUEUE_SIZE,
     private readonly maxAttempts = DEFAULT_FAILBACK_ATTEMPTS,
+    private readonly timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
   ) {}
 
   get size(): number {
@@ -33,7 +39,7 @@ export class FailbackQueue {
 
   add(call: ClusterCall): boolean {
     if (this.closed || this.queue.length >= this.capacity) {
-      this.logger.error(`Failback queue full (${this.capacity}); dropping ${call.pattern}`);
+      this.logger.error(`Failback queue full (${this.capacity}); ${call.pattern} fails now instead`);
       return false;
     }
     this.queue.push({ call, attempts: 1 });
@@ -62,11 +68,13 @@ export class FailbackQueue {
     await Promise.all(
       batch.map(async (item) => {
         try {
-          await lastValueFrom(failover(this.invoker, item.call), { defaultValue: undefined });
+          const deadline = this.timeoutMs > 0 ? Date.now() + this.timeoutMs : undefined;
+          await lastValueFrom(failover(this.invoker, { ...item.call, options: { ...item.call.options, deadline } }), { defaultValue: undefined });
           this.logger.log(`${item.call.pattern} succeeded on retry ${item.attempts}`);
         } catch (err) {
           failed++;
-          if (++item.attempts > this.maxAttempts) this.logger.error(`${item.call.pattern} given up after ${this.maxAttempts} attempts: ${(err as Error)?.message}`);
+          if (!isRetrySafe(err, item.call.options.idempotent)) this.logger.error(`${item.call.pattern} given up: ${(err as Error)?.message} (not safe to run again)`);
+          else if (++item.attempts > this.maxAttempts) this.logger.error(`${item.call.pattern} given up after ${this.maxAttempts} attempts: ${(err as Error)?.message}`);
           else if (!this.closed) this.queue.push(item);
         }
       }),
