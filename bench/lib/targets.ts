@@ -29,6 +29,9 @@ export function evaluateTargets(results: CellResult[]): TargetCheck[] {
   checks.push(throughput(find, 'large@64', 'nestrpc-msgpack', 'nest-tcp', 3.5));
   checks.push(completes(find, 'large@512', OURS));
   checks.push(completes(find, 'huge@50', OURS));
+  // What call-path features cost: each a ratio of the same path with and without it.
+  checks.push(throughput(find, 'small@64', 'nestrpc-cluster', 'nestrpc-cluster-wrr', 0.95, ' (load-aware health tracking costs < 5 %)'));
+  checks.push(throughput(find, 'small@64', OURS, 'nestrpc-json-nohb', 0.98, ' (heartbeats cost < 2 %)'));
   return checks;
 }
 

@@ -15,6 +15,7 @@ export interface SystemEntry {
 /** Every system, in run order. Adding one: write `bench/systems/<name>.ts`, add a line here. */
 export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json', label: 'nestrpc JSON', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
+  { name: 'nestrpc-json-nohb', label: 'nestrpc JSON, heartbeats off', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { heartbeats: false }) },
   { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },
   { name: 'nestrpc-protobuf', label: 'nestrpc protobuf', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('protobuf') },
   { name: 'nestrpc-cluster', label: 'nestrpc JSON, 2 providers (discovery + load-aware balancer)', family: 'ours', servers: 2, load: async () => (await import('./nestrpc-cluster')).nestrpcClusterSystem },

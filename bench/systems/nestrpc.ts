@@ -8,24 +8,30 @@ import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
 
 export type NestrpcSerializerName = 'json' | 'msgpack' | 'protobuf';
 
+export interface NestrpcVariant {
+  /** false turns heartbeats off on both ends (0 interval), to show what liveness costs. */
+  heartbeats?: boolean;
+}
+
 /** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
-export function nestrpcSystem(serializer: NestrpcSerializerName): BenchSystem {
+export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
+  const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
   return {
     probe: () => probeSerializer(serializer),
-    startServer,
-    createClient: (options) => createClient(options, serializer),
+    startServer: () => startServer(heartbeatIntervalMs),
+    createClient: (options) => createClient(options, serializer, heartbeatIntervalMs),
   };
 }
 
-async function startServer(): Promise<ServerHandle> {
-  const server = new RpcServer({ host: '127.0.0.1', port: 0 });
+async function startServer(heartbeatIntervalMs: number | undefined): Promise<ServerHandle> {
+  const server = new RpcServer({ host: '127.0.0.1', port: 0, heartbeatIntervalMs });
   const app = await NestFactory.createMicroservice(BenchModule, { strategy: server, logger: false });
   await app.listen();
   return { port: server.address().port, close: () => app.close() };
 }
 
-async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName): Promise<BenchClient> {
-  const client = new RpcClient({ host, port: ports[0], serializer });
+async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName, heartbeatIntervalMs: number | undefined): Promise<BenchClient> {
+  const client = new RpcClient({ host, port: ports[0], serializer, heartbeatIntervalMs });
   await client.connect();
   return {
     call: (payload) => firstValueFrom(client.send('echo', payload)),
