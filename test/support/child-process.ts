@@ -14,8 +14,8 @@ export interface TsChild {
 }
 
 /** Runs a TypeScript entry point in its own Node process, with the repo's path aliases. */
-export function spawnTs(script: string, env: Record<string, string> = {}): TsChild {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script)], {
+export function spawnTs(script: string, env: Record<string, string> = {}, args: readonly string[] = []): TsChild {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, TS_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
