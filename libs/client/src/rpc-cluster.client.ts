@@ -1,5 +1,5 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
-import { InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
+import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
 import { InvalidMessageError } from '@nestrpc/transport';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
 import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
@@ -31,6 +31,7 @@ export class RpcClusterClient extends ClientProxy {
   private readonly strategies: Record<ClusterStrategyName, ClusterStrategy>;
   private readonly hashByKey: boolean;
   private readonly policies = new Map<string, ClusterCall['policy']>();
+  private readonly governance: GovernanceView | undefined;
 
   constructor(private readonly options: RpcClusterClientOptions) {
     super();
@@ -47,7 +48,8 @@ export class RpcClusterClient extends ClientProxy {
     const balancer = resolveBalancer(options.balancer);
     this.hashByKey = balancer.name === 'consistent-hash';
     const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
-    this.invoker = new ClusterInvoker(this.pool, balancer, new InstanceStats(), budget);
+    this.governance = GovernanceView.create(this.service, options.governance, 'etcd' in options.registry ? options.registry.etcd : undefined);
+    this.invoker = new ClusterInvoker(this.pool, balancer, new InstanceStats(), budget, this.governance);
     this.failbackQueue = new FailbackQueue(this.invoker);
     this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
     for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
@@ -56,11 +58,13 @@ export class RpcClusterClient extends ClientProxy {
   /** Starts discovery. Resolves at once: no provider is needed to start. */
   async connect(): Promise<void> {
     this.pool.start();
+    this.governance?.start();
   }
 
   async close(): Promise<void> {
     this.failbackQueue.close();
     await this.pool.close();
+    await this.governance?.close();
     if (this.ownsRegistry) await this.registry.close();
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ServiceRegistry } from '@nestrpc/discovery';
+import { EtcdGovernanceStore, ServiceRegistry } from '@nestrpc/discovery';
 import { serviceNameOf } from '@nestrpc/transport';
 import { createRegistry } from './cluster/create-registry';
 import { RpcFeature, RpcClientModuleOptions } from './interfaces/rpc-client-module.options';
@@ -13,11 +13,13 @@ export class RpcClusterManager implements OnApplicationShutdown {
   private readonly registry: ServiceRegistry;
   private readonly ownsRegistry: boolean;
   private readonly clusters = new Map<string, RpcClusterClient>();
+  private readonly governance: EtcdGovernanceStore | undefined;
 
   constructor(@Inject(RPC_CLIENT_MODULE_OPTIONS) private readonly options: RpcClientModuleOptions) {
     const { registry, owned } = createRegistry(options.registry, options.namespace);
     this.registry = registry;
     this.ownsRegistry = owned;
+    this.governance = options.governance !== false && 'etcd' in options.registry ? new EtcdGovernanceStore({ namespace: options.namespace, ...options.registry.etcd }) : undefined;
   }
 
   cluster(feature: RpcFeature, range = feature.version ?? '*'): RpcClusterClient {
@@ -28,6 +30,7 @@ export class RpcClusterManager implements OnApplicationShutdown {
       const defaults = this.options.defaults ?? {};
       const { contract: _contract, name: _name, version: _version, ...policy } = feature;
       cluster = new RpcClusterClient({
+        governance: this.governance ?? false,
         ...defaults,
         ...withoutUndefined(policy),
         transport: { ...defaults.transport, ...feature.transport },
@@ -64,6 +67,7 @@ export class RpcClusterManager implements OnApplicationShutdown {
     const clusters = [...this.clusters.values()];
     this.clusters.clear();
     await Promise.all(clusters.map((c) => c.close()));
+    await this.governance?.close();
     if (this.ownsRegistry) await this.registry.close();
   }
 }

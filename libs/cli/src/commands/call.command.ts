@@ -1,8 +1,8 @@
 import { RpcClusterClient } from '@nestrpc/client';
-import { EtcdRegistry, NoProvidersError, parseVersionRange, validateServiceName } from '@nestrpc/discovery';
+import { EtcdGovernanceStore, EtcdRegistry, GovernanceSource, NoProvidersError, parseVersionRange, validateServiceName } from '@nestrpc/discovery';
 import { RpcClient, RpcRecord, SERVICE_METHOD_SEPARATOR } from '@nestrpc/transport';
 import { Command, Option } from 'commander';
-import { Observable } from 'rxjs';
+import { concat, Observable, of } from 'rxjs';
 import { setTimeout as sleep } from 'timers/promises';
 import { CliUsageError } from '../cli.error';
 import { CommandContext } from '../command-context';
@@ -58,8 +58,13 @@ async function callCluster(
   print: (v: unknown) => void,
 ): Promise<void> {
   const registry = new EtcdRegistry({ ...ctx.etcdOptions(), emptyPushProtection: false });
-  const client = new RpcClusterClient({ service, version: range, registry: { use: registry }, timeoutMs, transport: { serializer } });
+  const store = new EtcdGovernanceStore(ctx.connection());
+  let client: RpcClusterClient | undefined;
   try {
+    // The rules are read before the call so a one-shot process routes exactly like a running consumer.
+    const rules = await store.rules(service);
+    const governance: GovernanceSource = { watch: (name) => concat(of(rules), store.watch(name)) };
+    client = new RpcClusterClient({ service, version: range, registry: { use: registry }, governance, timeoutMs, transport: { serializer } });
     await registry.connect();
     await client.connect();
     // The pool fills from the watch; give it a moment so a fresh process does not fail a call a running consumer would serve.
@@ -68,7 +73,8 @@ async function callCluster(
     if (client.instances().length === 0) throw new NoProvidersError(service, range, 'none registered');
     await drain(client.send(pattern, record), print);
   } finally {
-    await client.close();
+    await client?.close();
+    await store.close();
     await registry.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { InstanceStats, LoadBalancer, ServiceInstance } from '@nestrpc/discovery';
+import type { GovernanceView, InstanceStats, LoadBalancer, ServiceInstance } from '@nestrpc/discovery';
 import { NoProvidersError } from '@nestrpc/discovery';
 import { RpcRecord } from '@nestrpc/transport';
 import { defer, finalize, Observable, tap } from 'rxjs';
@@ -22,6 +22,7 @@ export class ClusterInvoker {
     private readonly balancer: LoadBalancer,
     private readonly stats: InstanceStats,
     readonly budget: RetryBudget,
+    private readonly governance?: GovernanceView,
   ) {}
 
   get service(): string {
@@ -34,7 +35,7 @@ export class ClusterInvoker {
 
   /** Healthy candidates not in `exclude`; throws NoProvidersError when there is none. */
   pick(call: ClusterCall, exclude: ReadonlySet<string> = new Set()): ServiceInstance {
-    const healthy = this.pool.healthy();
+    const healthy = this.governance?.apply(this.pool.healthy(), headersOf(call)) ?? this.pool.healthy();
     const candidates = exclude.size === 0 ? healthy : healthy.filter((i) => !exclude.has(i.id));
     const picked = this.balancer.pick(candidates, { key: call.key, load: (id) => this.stats.get(id) });
     if (picked !== undefined) return picked;
@@ -45,7 +46,7 @@ export class ClusterInvoker {
 
   /** Every healthy instance (broadcast). */
   everyone(): ServiceInstance[] {
-    const healthy = this.pool.healthy().filter((i) => i.weight > 0);
+    const healthy = (this.governance?.apply(this.pool.healthy()) ?? this.pool.healthy()).filter((i) => i.weight > 0);
     if (healthy.length === 0) throw new NoProvidersError(this.service, this.range, 'none taking traffic');
     return healthy;
   }
@@ -65,6 +66,9 @@ export class ClusterInvoker {
     });
   }
 }
+
+/** Governance routes on the call's headers (tag routes, direct address). */
+const headersOf = (call: ClusterCall) => (call.data instanceof RpcRecord ? call.data.options.headers : undefined);
 
 function toRecord(call: ClusterCall, version: string): RpcRecord {
   const { data, policy } = call;
