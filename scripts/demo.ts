@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     return seen.filter((s) => s.service === 'HelloService').reduce((n, s) => n + s.instances.length, 0) === 3;
   });
 
+  logs(`Dashboard: ${consumer}/dashboard   (services, weights, health, call rates; nestrpc CLI: docs/operations.md)`);
   if (headless) {
     say(`DEMO READY consumer=${consumer} etcd=${etcd.dir}`);
   } else {

@@ -32,6 +32,7 @@ export class RpcClusterClient extends ClientProxy {
   private readonly hashByKey: boolean;
   private readonly policies = new Map<string, ClusterCall['policy']>();
   private readonly governance: GovernanceView | undefined;
+  private readonly stats = new InstanceStats();
 
   constructor(private readonly options: RpcClusterClientOptions) {
     super();
@@ -49,7 +50,7 @@ export class RpcClusterClient extends ClientProxy {
     this.hashByKey = balancer.name === 'consistent-hash';
     const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
     this.governance = GovernanceView.create(this.service, options.governance, 'etcd' in options.registry ? options.registry.etcd : undefined);
-    this.invoker = new ClusterInvoker(this.pool, balancer, new InstanceStats(), budget, this.governance);
+    this.invoker = new ClusterInvoker(this.pool, balancer, this.stats, budget, this.governance);
     this.failbackQueue = new FailbackQueue(this.invoker);
     this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
     for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
@@ -79,6 +80,11 @@ export class RpcClusterClient extends ClientProxy {
 
   isEjected(id: string): boolean {
     return this.pool.isEjected(id);
+  }
+
+  /** Read-only call statistics of one instance as this client saw them (dashboards): in flight, latency EWMA, calls completed. */
+  callStats(id: string): { active: number; ewmaLatencyMs: number; completed: number } {
+    return { ...this.stats.get(id), completed: this.stats.completed(id) };
   }
 
   /**

@@ -44,6 +44,11 @@ export class RpcClusterManager implements OnApplicationShutdown {
     return cluster;
   }
 
+  /** Every cluster client built so far (read-only use: dashboards, health pages). */
+  clients(): readonly RpcClusterClient[] {
+    return [...this.clusters.values()];
+  }
+
   proxy<T extends object>(feature: RpcFeature, range?: string): T {
     return createContractProxy(feature.contract as never, this.cluster(feature, range)) as T;
   }
