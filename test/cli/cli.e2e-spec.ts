@@ -4,6 +4,10 @@ import { freePort } from '../support/free-port';
 import { runCli, spawnCli } from './run-cli';
 
 /** `nestrpc` as operators run it: a child process against a real etcd and a real provider process. */
+// Each CLI run is a fresh Node process compiling TypeScript (~1-3 s on a busy 2-core machine):
+// the guards below are generous on purpose; nothing here measures speed.
+const CLI_TEST_TIMEOUT_MS = 90_000;
+
 describe('nestrpc CLI against etcd and a provider', () => {
   const ns = 'cli-e2e';
   let etcd: LocalEtcd;
@@ -22,7 +26,7 @@ describe('nestrpc CLI against etcd and a provider', () => {
   afterAll(async () => {
     await provider?.stop('SIGKILL');
     await etcd?.stop();
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('ls lists services, versions and instances as a table and as JSON', async () => {
     const [text, json] = await Promise.all([runCli(['ls'], env), runCli(['ls', 'HelloService', '--json'], env)]);
@@ -34,7 +38,7 @@ describe('nestrpc CLI against etcd and a provider', () => {
     expect(rows).toEqual([expect.objectContaining({ service: 'HelloService', version: '1.0.0', address: `127.0.0.1:${rpcPort}`, weight: 3, tags: [] })]);
     expect(rows[0].lease).toMatch(/^[0-9a-f]+$/);
     expect(rows[0].lease).not.toBe('0');
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('call goes through discovery and the cluster client, or straight to --address, and prints typed errors', async () => {
     const [viaCluster, direct, unknown, noVersion] = await Promise.all([
@@ -51,7 +55,7 @@ describe('nestrpc CLI against etcd and a provider', () => {
     expect(JSON.parse(unknown.stdout).error).toMatchObject({ name: 'UnknownPatternError', code: 'UNKNOWN_PATTERN', retryable: false });
     expect(noVersion.code).toBe(1);
     expect(JSON.parse(noVersion.stdout).error).toMatchObject({ code: 'NO_PROVIDERS', message: expect.stringContaining('HelloService@^7') });
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('says clearly when etcd is unreachable (exit 3) and refuses bad usage (exit 2)', async () => {
     const deadPort = await freePort();
@@ -63,7 +67,7 @@ describe('nestrpc CLI against etcd and a provider', () => {
     expect(JSON.parse(dead.stdout).error).toMatchObject({ code: 'REGISTRY_UNAVAILABLE', message: expect.stringContaining(`127.0.0.1:${deadPort}`) });
     expect(badArgs.code).toBe(2);
     expect(badArgs.stderr).toMatch(/CLI_USAGE: args-json is not JSON/);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('governance commands validate before writing, and ls shows the overrides', async () => {
     const target = `127.0.0.1:${rpcPort}`;
@@ -86,30 +90,40 @@ describe('nestrpc CLI against etcd and a provider', () => {
     expect(ls.stdout).toMatch(/3→0 \(override\)/);
     expect(JSON.parse(rules.stdout)).toEqual({
       overrides: { [target]: { weight: 0 } },
-      routes: { canary: { header: 'x-nestrpc-tag', value: 'canary', tag: 'canary', fallback: 'fail', exclusive: true } },
+      routes: { canary: { header: 'x-nestrpc-tag', value: 'canary', tag: 'canary', addresses: [], fallback: 'fail', exclusive: true } },
     });
     await Promise.all([runCli(['weight', 'HelloService', target, '--reset'], env), runCli(['route', 'rm', 'HelloService', 'canary'], env)]);
     expect(await etcdctl(etcd.endpoints, 'get', '--prefix', '--keys-only', `/${ns}/governance/`)).toBe('');
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
-  it('watch logs registrations, rule changes and deregistrations live', async () => {
+  it('watch logs registrations, rule changes and deregistrations live; a canary rollout with CLI commands only', async () => {
     const watch = spawnCli(['watch'], env);
+    const canaryPort = await freePort();
+    const canaryAddress = `127.0.0.1:${canaryPort}`;
     try {
       await watch.waitForLine(/watching namespace cli-e2e/);
-      await runCli(['disable', 'HelloService', 'some-id'], env);
-      await watch.waitForLine(/rule-set\s+HelloService \/cli-e2e\/governance\/HelloService\/instances\/some-id \{"disabled":true\}/);
+      // Reserve the canary's address before it starts, so it never takes ordinary traffic.
+      expect((await runCli(['route', 'set', 'HelloService', 'canary', '--tag', 'canary', '--addresses', canaryAddress], env)).code).toBe(0);
+      await watch.waitForLine(/rule-set\s+HelloService \/cli-e2e\/governance\/HelloService\/routes\/canary \{"header":"x-nestrpc-tag"/);
       await etcdctl(etcd.endpoints, 'put', `/${ns}/governance/HelloService/routes/oops`, '{"tag":""}');
       await watch.waitForLine(/rule-invalid\s+HelloService \S+routes\/oops ignored by consumers: .*tag must match/);
-      const second = spawnTs('apps/provider/src/main.ts', { ...env, INSTANCE_NAME: 'p2', HELLO_VERSIONS: '2', DEREGISTER_GRACE_MS: '100' });
+      const canary = spawnTs('apps/provider/src/main.ts', { ...env, INSTANCE_NAME: 'canary', HELLO_VERSIONS: '1', RPC_PORT: String(canaryPort), DEREGISTER_GRACE_MS: '100' });
       try {
-        await watch.waitForLine(/registered\s+HelloService@2\.0\.0 \S+ 127\.0\.0\.1:\d+ weight=1/, 30_000);
+        await watch.waitForLine(new RegExp(`registered\\s+HelloService@1\\.0\\.0 \\S+ ${canaryAddress} weight=1`), 30_000);
+        const greet = (...extra: string[]) => runCli(['call', 'HelloService.greet', '["qa"]', '--json', ...extra], env).then((r) => JSON.parse(r.stdout).result?.instance ?? r.stdout);
+        const tagged = ['--header', 'x-nestrpc-tag=canary'];
+        expect(await Promise.all([greet(...tagged), greet(...tagged), greet(), greet()])).toEqual(['canary', 'canary', 'p1', 'p1']);
+        // Roll back: disable the canary; tagged calls fall back to the stable instance.
+        await runCli(['disable', 'HelloService', canaryAddress], env);
+        await watch.waitForLine(/rule-set\s+HelloService \S+instances\/127\.0\.0\.1:\d+ \{"disabled":true\}/);
+        expect(await greet(...tagged)).toBe('p1');
       } finally {
-        await second.stop('SIGTERM');
+        await canary.stop('SIGTERM');
       }
-      await watch.waitForLine(/deregistered\s+HelloService@2\.0\.0/);
+      await watch.waitForLine(new RegExp(`deregistered\\s+HelloService@1\\.0\\.0 \\S+ ${canaryAddress}`));
     } finally {
       await watch.stop();
       await etcdctl(etcd.endpoints, 'del', '--prefix', `/${ns}/governance/`);
     }
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

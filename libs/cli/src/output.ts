@@ -1,6 +1,5 @@
 import { LoggerService } from '@nestjs/common';
 import { DiscoveryError, RegistryUnavailableError } from '@nestrpc/discovery';
-import { RemoteError, RpcError } from '@nestrpc/transport';
 import { CliUsageError, EXIT_ETCD_UNREACHABLE, EXIT_FAILED, EXIT_USAGE } from './cli.error';
 
 /** Library logs go to stderr so that stdout stays parseable (tables, --json). */
@@ -29,11 +28,16 @@ export interface ErrorJson {
 
 /** The typed error as printed: name, stable code, message, retry hint (and a remote error's details). */
 export function errorJson(error: unknown): ErrorJson {
-  if (error instanceof RemoteError) return { ...(error.toJSON() as unknown as ErrorJson), details: error.payload };
-  if (error instanceof RpcError) return error.toJSON() as unknown as ErrorJson;
+  // Transport errors (RpcError, RemoteError) are recognised by shape: loading @nestrpc/transport
+  // here would cost every command its start-up time, and only `call` can produce them.
+  if (isRpcError(error)) return { ...(error.toJSON() as unknown as ErrorJson), ...(error.payload !== undefined && { details: error.payload }) };
   if (error instanceof DiscoveryError || error instanceof CliUsageError) return { name: error.name, code: error.code, message: error.message, retryable: error.retryable };
   const e = error instanceof Error ? error : new Error(String(error));
   return { name: e.name, code: 'ERROR', message: e.message, retryable: false };
+}
+
+function isRpcError(error: unknown): error is Error & { toJSON(): Record<string, unknown>; payload?: unknown } {
+  return error instanceof Error && typeof (error as { toJSON?: unknown }).toJSON === 'function' && typeof (error as { code?: unknown }).code === 'string';
 }
 
 export function exitCodeOf(error: unknown): number {

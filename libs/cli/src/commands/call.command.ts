@@ -1,6 +1,6 @@
-import { RpcClusterClient } from '@nestrpc/client';
+import type { RpcClusterClient } from '@nestrpc/client';
 import { EtcdGovernanceStore, EtcdRegistry, GovernanceSource, NoProvidersError, parseVersionRange, validateServiceName } from '@nestrpc/discovery';
-import { RpcClient, RpcRecord, SERVICE_METHOD_SEPARATOR } from '@nestrpc/transport';
+import type { RpcRecord } from '@nestrpc/transport';
 import { Command, Option } from 'commander';
 import { concat, Observable, of } from 'rxjs';
 import { setTimeout as sleep } from 'timers/promises';
@@ -8,6 +8,8 @@ import { CliUsageError } from '../cli.error';
 import { CommandContext } from '../command-context';
 import { printJson, printLine } from '../output';
 
+/** `Service.method` (as @nestrpc/transport's SERVICE_METHOD_SEPARATOR). */
+const SERVICE_METHOD_SEPARATOR = '.';
 /** Default deadline of `nestrpc call`, ms. */
 export const DEFAULT_CLI_CALL_TIMEOUT_MS = 10_000;
 /** How long `call` waits for discovery to list the first instance before calling. */
@@ -40,6 +42,8 @@ export function callCommand(ctx: CommandContext): Command {
       const timeoutMs = Number(flags.timeout);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliUsageError(`--timeout must be a positive number of ms, got "${flags.timeout}"`);
       const headers = parseHeaders(flags.header);
+      // Loaded here, not at the top: the other commands start faster without Nest microservices.
+      const { RpcRecord } = await import('@nestrpc/transport');
       const record = new RpcRecord(args, { headers, timeoutMs });
       const print = (value: unknown) => (flags.json === true ? printJson({ result: value ?? null }) : printLine(JSON.stringify(value ?? null, null, 2)));
       if (flags.address !== undefined) return callDirect(flags.address, pattern, record, flags.serializer, timeoutMs, print);
@@ -64,6 +68,7 @@ async function callCluster(
     // The rules are read before the call so a one-shot process routes exactly like a running consumer.
     const rules = await store.rules(service);
     const governance: GovernanceSource = { watch: (name) => concat(of(rules), store.watch(name)) };
+    const { RpcClusterClient } = await import('@nestrpc/client');
     client = new RpcClusterClient({ service, version: range, registry: { use: registry }, governance, timeoutMs, transport: { serializer } });
     await registry.connect();
     await client.connect();
@@ -83,6 +88,7 @@ async function callDirect(address: string, pattern: string, record: RpcRecord, s
   const match = /^(.+):(\d{1,5})$/.exec(address);
   if (match === null) throw new CliUsageError(`--address must be host:port, got "${address}"`);
   const host = match[1].replace(/^\[(.*)\]$/, '$1');
+  const { RpcClient } = await import('@nestrpc/transport');
   const client = new RpcClient({ host, port: Number(match[2]), serializer, timeoutMs, connectTimeoutMs: Math.min(timeoutMs, 5_000), reconnect: false });
   try {
     await client.connect();

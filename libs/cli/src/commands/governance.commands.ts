@@ -18,6 +18,10 @@ async function checkTarget(ctx: CommandContext, service: string, target: string)
   }
 }
 
+function splitList(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+}
+
 function done(opts: Json, result: Record<string, unknown>, text: string): void {
   if (opts.json === true) printJson(result);
   else printLine(text);
@@ -70,16 +74,19 @@ export function routeCommand(ctx: CommandContext): Command {
     .description('calls whose <header> equals <value> go to the instances tagged <tag>')
     .argument('<service>')
     .argument('<name>', 'route name (routes apply in name order)')
-    .requiredOption('--tag <tag>', 'instances that take the matching calls')
+    .requiredOption('--tag <tag>', 'instances that take the matching calls (tagged at registration)')
+    .option('--addresses <list>', 'comma-separated ids or host:port put in the group too (no redeploy needed)')
     .option('--header <header>', 'call header to match (default x-nestrpc-tag)')
     .option('--value <value>', 'header value to match (default: the tag)')
     .addOption(new Option('--fallback <mode>', 'when no tagged instance is up: any = the others, fail = fail the call').choices(['any', 'fail']).default('any'))
     .option('--shared', 'let calls without the header use the tagged instances too (default: reserved)')
     .option('--json', 'print JSON')
-    .action(async (service: string, name: string, opts: Json & { tag: string; header?: string; value?: string; fallback: TagRoute['fallback']; shared?: boolean }) => {
+    .action(async (service: string, name: string, opts: Json & { tag: string; addresses?: string; header?: string; value?: string; fallback: TagRoute['fallback']; shared?: boolean }) => {
       const s = await store(ctx);
-      const written = await s.setRoute(service, name, { tag: opts.tag, header: opts.header, value: opts.value, fallback: opts.fallback, exclusive: opts.shared !== true });
-      done(opts, { service, name, route: written }, `${service} route ${name}: ${written.header}=${written.value} → tag ${written.tag} (fallback ${written.fallback}${written.exclusive ? ', reserved' : ''})`);
+      const addresses = splitList(opts.addresses);
+      const written = await s.setRoute(service, name, { tag: opts.tag, addresses, header: opts.header, value: opts.value, fallback: opts.fallback, exclusive: opts.shared !== true });
+      const members = written.addresses.length > 0 ? ` + ${written.addresses.join(',')}` : '';
+      done(opts, { service, name, route: written }, `${service} route ${name}: ${written.header}=${written.value} → tag ${written.tag}${members} (fallback ${written.fallback}${written.exclusive ? ', reserved' : ', shared'})`);
     });
   route
     .command('rm')
@@ -105,8 +112,7 @@ export function routeCommand(ctx: CommandContext): Command {
         const deleted = await s.clearAccess(service);
         return done(opts, { service, deleted }, `${service} access rule: ${deleted ? 'deleted' : 'there was none'}`);
       }
-      const list = (v?: string) => (v === undefined ? [] : v.split(',').map((a) => a.trim()).filter((a) => a !== ''));
-      const access: AccessRule = await s.setAccess(service, { allow: list(opts.allow), deny: list(opts.deny) });
+      const access: AccessRule = await s.setAccess(service, { allow: splitList(opts.allow), deny: splitList(opts.deny) });
       done(opts, { service, access }, `${service} access: allow ${access.allow.join(',') || '(everyone)'}; deny ${access.deny.join(',') || '(nobody)'}`);
     });
   route
@@ -119,7 +125,7 @@ export function routeCommand(ctx: CommandContext): Command {
       if (opts.json === true) return printJson(rules);
       const rows = [
         ...Object.entries(rules.overrides).map(([t, o]) => ['instance', t, JSON.stringify(o)]),
-        ...Object.entries(rules.routes).map(([n, r]) => ['route', n, `${r.header}=${r.value} → ${r.tag} fallback=${r.fallback} ${r.exclusive ? 'reserved' : 'shared'}`]),
+        ...Object.entries(rules.routes).map(([n, r]) => ['route', n, `${r.header}=${r.value} → ${[r.tag, ...r.addresses].join(',')} fallback=${r.fallback} ${r.exclusive ? 'reserved' : 'shared'}`]),
         ...(rules.access ? [['access', '-', `allow=${rules.access.allow.join(',') || '*'} deny=${rules.access.deny.join(',') || '-'}`]] : []),
       ];
       printLine(rows.length === 0 ? `no rules for ${service}` : table(['KIND', 'NAME', 'RULE'], rows));

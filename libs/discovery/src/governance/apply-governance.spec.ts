@@ -46,6 +46,12 @@ describe('applyGovernance', () => {
     expect(ids(applyGovernance(all, r, { 'x-user-group': 'other' }))).toEqual(['a:1', 'b:3', 'c:1']);
   });
 
+  it('puts instances named by address or id into the route group, no tag needed', () => {
+    const r = rules({ routes: { canary: validateRoute({ tag: 'canary', addresses: ['10.0.0.1:4002', 'a'] }) } });
+    expect(ids(applyGovernance(all, r, { 'x-nestrpc-tag': 'canary' }))).toEqual(['a:1', 'b:3', 'c:1']);
+    expect(ids(applyGovernance([a, b, inst('d', 4004)], r))).toEqual(['d:1']);
+  });
+
   it('serves untagged calls on reserved instances when nothing else is left', () => {
     expect(ids(applyGovernance([canary], rules({ routes: { r: validateRoute({ tag: 'canary' }) } })))).toEqual(['c:1']);
   });

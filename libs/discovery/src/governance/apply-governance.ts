@@ -52,15 +52,20 @@ function applyRoutes(list: readonly ServiceInstance[], routes: GovernanceRules['
   const ordered = names.map((n) => routes[n]);
   const matched = headers === undefined ? undefined : ordered.find((r) => headers[r.header] === r.value);
   if (matched !== undefined) {
-    const tagged = list.filter((i) => i.tags.includes(matched.tag) && i.weight > 0);
+    const tagged = list.filter((i) => inGroup(i, matched) && i.weight > 0);
     if (tagged.length > 0) return tagged;
-    return matched.fallback === 'fail' ? [] : list.filter((i) => !i.tags.includes(matched.tag));
+    return matched.fallback === 'fail' ? [] : list.filter((i) => !inGroup(i, matched));
   }
-  const reserved = ordered.filter((r: TagRoute) => r.exclusive).map((r) => r.tag);
+  const reserved = ordered.filter((r: TagRoute) => r.exclusive);
   if (reserved.length === 0) return list;
-  const open = list.filter((i) => !reserved.some((tag) => i.tags.includes(tag)));
+  const open = list.filter((i) => !reserved.some((r) => inGroup(i, r)));
   // Only reserved instances left: better serve untagged calls there than fail them all.
   return open.some((i) => i.weight > 0) ? open : list;
+}
+
+/** Tagged at registration, or named by the route. */
+function inGroup(instance: ServiceInstance, route: TagRoute): boolean {
+  return instance.tags.includes(route.tag) || route.addresses.some((p) => p === instance.id || addressMatches(p, instance.host, instance.port));
 }
 
 function withWeight(instance: ServiceInstance, weight: number): ServiceInstance {

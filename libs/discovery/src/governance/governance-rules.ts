@@ -16,7 +16,9 @@ export interface InstanceOverride {
 }
 
 /**
- * Calls whose header `header` equals `value` go to the instances tagged `tag`. When none is
+ * Calls whose header `header` equals `value` go to the route's group: the instances tagged `tag`
+ * at registration, plus those the operator names in `addresses` (id, `host` or `host:port`;
+ * Dubbo's tag routing works the same way, so a canary needs no redeploy to join). When none is
  * available: `fallback: 'any'` sends the call to the other instances, `'fail'` fails it
  * (NoProvidersError). `exclusive` (default true) keeps calls without the header away from the
  * tagged instances, which is what a canary wants.
@@ -25,6 +27,8 @@ export interface TagRoute {
   readonly header: string;
   readonly value: string;
   readonly tag: string;
+  /** Instances in the group besides the tagged ones. Default []. */
+  readonly addresses: readonly string[];
   readonly fallback: 'any' | 'fail';
   readonly exclusive: boolean;
 }

@@ -22,7 +22,9 @@ describe('governance rule validation', () => {
   });
 
   it('fills route defaults and refuses bad routes', () => {
-    expect(validateRoute({ tag: 'canary' })).toEqual({ header: DEFAULT_ROUTE_HEADER, value: 'canary', tag: 'canary', fallback: 'any', exclusive: true });
+    expect(validateRoute({ tag: 'canary' })).toEqual({ header: DEFAULT_ROUTE_HEADER, value: 'canary', tag: 'canary', addresses: [], fallback: 'any', exclusive: true });
+    expect(validateRoute({ tag: 'canary', addresses: ['10.0.0.9:7101', 'i-7'] }).addresses).toEqual(['10.0.0.9:7101', 'i-7']);
+    expect(() => validateRoute({ tag: 'canary', addresses: ['a b'] })).toThrow(/addresses entry/);
     expect(() => validateRoute({})).toThrow(/tag must match/);
     expect(() => validateRoute({ tag: 'canary', fallback: 'maybe' })).toThrow(/fallback must be "any" or "fail"/);
     expect(() => validateRoute({ tag: 'canary', header: 'bad header' })).toThrow(/header must match/);

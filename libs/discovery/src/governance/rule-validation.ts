@@ -1,6 +1,7 @@
 import { AccessRule, DEFAULT_ROUTE_HEADER, InstanceOverride, MAX_RULE_BYTES, MAX_RULE_LIST_LENGTH, TagRoute } from './governance-rules';
 import { GovernanceRuleKind } from './governance-keys';
 import { InvalidGovernanceRuleError } from './invalid-governance-rule.error';
+import { isValidKeySegment } from '../instance/validation';
 
 /** Header names: letters, digits, `-`, `_`, `.`; at most 64 characters. */
 const HEADER_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -36,7 +37,7 @@ export function validateOverride(value: unknown, rule = 'instance override'): In
 
 /** Checks a tag route (header defaults to {@link DEFAULT_ROUTE_HEADER}, value to the tag, fallback to 'any'). */
 export function validateRoute(value: unknown, rule = 'tag route'): TagRoute {
-  const { obj, bad } = fields(value, rule, ['header', 'value', 'tag', 'fallback', 'exclusive']);
+  const { obj, bad } = fields(value, rule, ['header', 'value', 'tag', 'addresses', 'fallback', 'exclusive']);
   const tag = obj.tag;
   if (typeof tag !== 'string' || !TAG_PATTERN.test(tag)) bad(`tag must match ${TAG_PATTERN}, got ${JSON.stringify(tag)}`);
   const header = obj.header ?? DEFAULT_ROUTE_HEADER;
@@ -47,25 +48,29 @@ export function validateRoute(value: unknown, rule = 'tag route'): TagRoute {
   if (fallback !== 'any' && fallback !== 'fail') bad(`fallback must be "any" or "fail", got ${JSON.stringify(fallback)}`);
   const exclusive = obj.exclusive ?? true;
   if (typeof exclusive !== 'boolean') bad(`exclusive must be true or false, got ${JSON.stringify(exclusive)}`);
-  return Object.freeze({ header: header as string, value: match as string, tag: tag as string, fallback: fallback as TagRoute['fallback'], exclusive: exclusive as boolean });
+  const addresses = addressList(obj.addresses, 'addresses', bad, true);
+  return Object.freeze({ header: header as string, value: match as string, tag: tag as string, addresses, fallback: fallback as TagRoute['fallback'], exclusive: exclusive as boolean });
 }
 
 /** Checks allow/deny address lists. */
 export function validateAccess(value: unknown, rule = 'access rule'): AccessRule {
   const { obj, bad } = fields(value, rule, ['allow', 'deny']);
-  const list = (name: 'allow' | 'deny'): readonly string[] => {
-    const v = obj[name] ?? [];
-    if (!Array.isArray(v)) bad(`${name} must be an array of addresses`);
-    const items = v as unknown[];
-    if (items.length > MAX_RULE_LIST_LENGTH) bad(`${name} has ${items.length} entries (at most ${MAX_RULE_LIST_LENGTH})`);
-    for (const item of items) {
-      if (typeof item !== 'string' || !ADDRESS_PATTERN.test(item)) bad(`${name} entry ${JSON.stringify(item)} is not host or host:port`);
-    }
-    return Object.freeze([...(items as string[])]);
-  };
-  const access = { allow: list('allow'), deny: list('deny') };
+  const access = { allow: addressList(obj.allow, 'allow', bad, false), deny: addressList(obj.deny, 'deny', bad, false) };
   if (access.allow.length === 0 && access.deny.length === 0) bad('allow and deny are both empty (delete the rule instead)');
   return Object.freeze(access);
+}
+
+/** A list of `host` / `host:port` entries (and instance ids when `ids`). */
+function addressList(value: unknown, name: string, bad: Bad, ids: boolean): readonly string[] {
+  const v = value ?? [];
+  if (!Array.isArray(v)) bad(`${name} must be an array of addresses`);
+  const items = v as unknown[];
+  if (items.length > MAX_RULE_LIST_LENGTH) bad(`${name} has ${items.length} entries (at most ${MAX_RULE_LIST_LENGTH})`);
+  for (const item of items) {
+    const ok = typeof item === 'string' && (ADDRESS_PATTERN.test(item) || (ids && isValidKeySegment(item)));
+    if (!ok) bad(`${name} entry ${JSON.stringify(item)} is not ${ids ? 'an instance id, ' : ''}host or host:port`);
+  }
+  return Object.freeze([...(items as string[])]);
 }
 
 export type ValidatedRule = InstanceOverride | TagRoute | AccessRule;
