@@ -22,6 +22,8 @@ export class PrefixWatch {
   private watcher: Watcher | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private syncing = false;
+  private again = false;
   private lastError: string | undefined;
 
   constructor(
@@ -44,6 +46,12 @@ export class PrefixWatch {
 
   private async sync(): Promise<void> {
     if (this.closed) return;
+    // One re-list at a time: a reconnect and a retry landing together must not open two watchers.
+    if (this.syncing) {
+      this.again = true;
+      return;
+    }
+    this.syncing = true;
     try {
       await this.drop();
       const listed = await this.connection.kv.list(this.prefix);
@@ -59,6 +67,12 @@ export class PrefixWatch {
       if (message !== this.lastError) this.logger.warn(`Cannot watch ${this.prefix} (${message}); retrying, keeping what was read`);
       this.lastError = message;
       this.retry();
+    } finally {
+      this.syncing = false;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.sync();
+      }
     }
   }
 
