@@ -111,4 +111,18 @@ describe('a cluster client follows governance rules from etcd', () => {
     expect(await servedBy(10, { [DIRECT_ADDRESS_HEADER]: address('canary') })).toEqual({ canary: 10 });
     await expect(call({ [DIRECT_ADDRESS_HEADER]: address('stable-b') })).rejects.toMatchObject({ code: 'NO_PROVIDERS' });
   });
+
+  it('keeps applying the last rules while etcd is down, and follows new ones once it is back', async () => {
+    await store.setOverride('GreeterService', 'stable-a', { disabled: true });
+    await msUntil((who) => who !== 'stable-a');
+    await etcd.killMember(1);
+    try {
+      expect(await msUntil((who) => who !== 'stable-a')).toBeLessThan(1_000); // still disabled, from memory
+    } finally {
+      await etcd.restartMember(1);
+    }
+    await store.setOverride('GreeterService', 'stable-b', { disabled: true });
+    // After the restart the watch reconnects and re-lists (etcd3 backoff + re-list, a few seconds at most).
+    await waitFor(async () => Object.keys(await servedBy(12)).join() === 'canary', 'the rule written after the restart', 15_000);
+  }, 40_000);
 });
