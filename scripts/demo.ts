@@ -134,6 +134,8 @@ async function main(): Promise<void> {
   say(`  curl -N '${consumer}/stock/apple/watch?updates=5'   # a stream (server-sent events)`);
   say(`  curl -X POST '${consumer}/stock/pear/reserve?quantity=99'   # domain error → HTTP 409`);
   say(`  curl '${consumer}/instances'                  # what discovery sees`);
+  say(`  open ${consumer}/dashboard                    # live dashboard: services, weights, health, call rates`);
+  say(`  ETCD_ENDPOINTS=${etcd.endpoints} npm run nestrpc -- ls   # the fleet, from the CLI (docs/operations.md)`);
   say('\nSample calls:');
   await samples(consumer);
   say(`\nRunning. App logs: ${logDir}. Press Ctrl-C to stop everything.`);

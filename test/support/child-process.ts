@@ -17,10 +17,10 @@ export interface TsChild {
  * Runs a TypeScript entry point in its own Node process, with the repo's path aliases
  * (`NESTRPC_TSCONFIG` picks another tsconfig: the Nest 12 suites map @nestjs/* through it).
  */
-export function spawnTs(script: string, env: Record<string, string> = {}): TsChild {
+export function spawnTs(script: string, env: Record<string, string> = {}, args: readonly string[] = []): TsChild {
   const project = resolve(ROOT, process.env.NESTRPC_TSCONFIG ?? 'tsconfig.json');
-  const args = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script)];
-  return spawnNode(args, { cwd: ROOT, env: { TS_NODE_PROJECT: project, ...env } });
+  const nodeArgs = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(ROOT, script), ...args];
+  return spawnNode(nodeArgs, { cwd: ROOT, env: { TS_NODE_PROJECT: project, ...env } });
 }
 
 /** Runs `node <args>` in `cwd` (e.g. a built app outside the repo), environment = ours + `env`. */

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HelloService, InventoryService } from '@nestrpc/contracts';
 import { RpcClientModule } from '@nestrpc/client';
+import { DashboardModule } from '@nestrpc/dashboard';
 import { ConsumerConfig } from './consumer.config';
 import { HelloController } from './hello.controller';
 import { InstancesController } from './instances.controller';
@@ -17,6 +18,7 @@ export class ConsumerModule {
           { contract: HelloService, version: '^1', balancer: 'weighted-round-robin', idempotent: true },
           { contract: InventoryService, version: '^1', methods: { getStock: { idempotent: true }, reserve: { cluster: 'failfast' } } },
         ]),
+        DashboardModule.forRoot({ etcd: { hosts: config.etcdEndpoints, namespace: config.namespace } }),
       ],
       controllers: [HelloController, InventoryController, InstancesController],
     };

@@ -1,5 +1,5 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
-import { InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
+import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
 import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, InvalidMessageError } from '@nestrpc/transport';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
 import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
@@ -33,6 +33,8 @@ export class RpcClusterClient extends ClientProxy {
   private readonly hashByKey: boolean;
   private readonly policies = new Map<string, MethodPolicy>();
   private readonly defaultTimeoutMs: number;
+  private readonly governance: GovernanceView | undefined;
+  private readonly stats = new InstanceStats();
 
   constructor(private readonly options: RpcClusterClientOptions) {
     super();
@@ -52,7 +54,8 @@ export class RpcClusterClient extends ClientProxy {
     const balancer = resolveBalancer(options.balancer);
     this.hashByKey = balancer.name === 'consistent-hash';
     const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
-    this.invoker = new ClusterInvoker(this.pool, balancer, new InstanceStats(), budget);
+    this.governance = GovernanceView.create(this.service, options.governance, 'etcd' in options.registry ? options.registry.etcd : undefined);
+    this.invoker = new ClusterInvoker(this.pool, balancer, this.stats, budget, this.governance);
     this.failbackQueue = new FailbackQueue(this.invoker, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FAILBACK_ATTEMPTS, options.timeoutMs ?? this.defaultTimeoutMs);
     this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
     for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
@@ -61,11 +64,13 @@ export class RpcClusterClient extends ClientProxy {
   /** Starts discovery. Resolves at once: no provider is needed to start. */
   async connect(): Promise<void> {
     this.pool.start();
+    this.governance?.start();
   }
 
   async close(): Promise<void> {
     this.failbackQueue.close();
     await this.pool.close();
+    await this.governance?.close();
     if (this.ownsRegistry) await this.registry.close();
   }
 
@@ -80,6 +85,11 @@ export class RpcClusterClient extends ClientProxy {
 
   isEjected(id: string): boolean {
     return this.pool.isEjected(id);
+  }
+
+  /** Read-only call statistics of one instance as this client saw them (dashboards): in flight, latency EWMA, calls completed. */
+  callStats(id: string): { active: number; ewmaLatencyMs: number; completed: number } {
+    return { ...this.stats.get(id), completed: this.stats.completed(id) };
   }
 
   /**

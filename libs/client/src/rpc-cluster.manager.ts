@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ServiceRegistry } from '@nestrpc/discovery';
+import { EtcdGovernanceStore, ServiceRegistry } from '@nestrpc/discovery';
 import { serviceNameOf } from '@nestrpc/transport';
 import { createRegistry } from './cluster/create-registry';
 import { ConflictingFeatureError } from './errors/conflicting-feature.error';
@@ -17,11 +17,13 @@ export class RpcClusterManager implements OnApplicationShutdown {
   private readonly clusters = new Map<string, RpcClusterClient>();
   /** Options each cluster was built with, and whether a forFeature entry declared that range itself. */
   private readonly declarations = new Map<string, { signature: string; explicit: boolean }>();
+  private readonly governance: EtcdGovernanceStore | undefined;
 
   constructor(@Inject(RPC_CLIENT_MODULE_OPTIONS) private readonly options: RpcClientModuleOptions) {
     const { registry, owned } = createRegistry(options.registry, options.namespace);
     this.registry = registry;
     this.ownsRegistry = owned;
+    this.governance = options.governance !== false && 'etcd' in options.registry ? new EtcdGovernanceStore({ namespace: options.namespace, ...options.registry.etcd }) : undefined;
   }
 
   /**
@@ -43,6 +45,7 @@ export class RpcClusterManager implements OnApplicationShutdown {
       const defaults = this.options.defaults ?? {};
       const { contract: _contract, name: _name, version: _version, ...policy } = feature;
       cluster = new RpcClusterClient({
+        governance: this.governance ?? false,
         ...defaults,
         ...withoutUndefined(policy),
         transport: { ...defaults.transport, ...feature.transport },
@@ -54,6 +57,11 @@ export class RpcClusterManager implements OnApplicationShutdown {
       this.clusters.set(key, cluster);
     }
     return cluster;
+  }
+
+  /** Every cluster client built so far (read-only use: dashboards, health pages). */
+  clients(): readonly RpcClusterClient[] {
+    return [...this.clusters.values()];
   }
 
   proxy<T extends object>(feature: RpcFeature, range?: string, explicit = true): T {
@@ -79,6 +87,7 @@ export class RpcClusterManager implements OnApplicationShutdown {
     const clusters = [...this.clusters.values()];
     this.clusters.clear();
     await Promise.all(clusters.map((c) => c.close()));
+    await this.governance?.close();
     if (this.ownsRegistry) await this.registry.close();
   }
 }

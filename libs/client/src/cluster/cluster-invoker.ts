@@ -1,4 +1,4 @@
-import type { InstanceStats, LoadBalancer, ServiceInstance } from '@nestrpc/discovery';
+import type { GovernanceView, InstanceStats, LoadBalancer, ServiceInstance } from '@nestrpc/discovery';
 import { NoProvidersError } from '@nestrpc/discovery';
 import { RpcRecord } from '@nestrpc/transport';
 import { defer, Observable } from 'rxjs';
@@ -27,6 +27,7 @@ export class ClusterInvoker {
     private readonly balancer: LoadBalancer,
     private readonly stats: InstanceStats,
     readonly budget: RetryBudget,
+    private readonly governance?: GovernanceView,
   ) {}
 
   get service(): string {
@@ -39,7 +40,7 @@ export class ClusterInvoker {
 
   /** Healthy candidates not in `exclude`; throws NoProvidersError when there is none. */
   pick(call: ClusterCall, exclude: ReadonlySet<string> = new Set()): ServiceInstance {
-    const healthy = this.pool.healthy();
+    const healthy = this.governance?.apply(this.pool.healthy(), call.options.headers) ?? this.pool.healthy();
     const candidates = exclude.size === 0 ? healthy : healthy.filter((i) => !exclude.has(i.id));
     const picked = this.balancer.pick(candidates, { key: call.options.key, stats: this.stats });
     if (picked !== undefined) return picked;
@@ -50,7 +51,7 @@ export class ClusterInvoker {
 
   /** Every healthy instance (broadcast). */
   everyone(): ServiceInstance[] {
-    const healthy = this.pool.healthy().filter((i) => i.weight > 0);
+    const healthy = (this.governance?.apply(this.pool.healthy()) ?? this.pool.healthy()).filter((i) => i.weight > 0);
     if (healthy.length === 0) throw new NoProvidersError(this.service, this.range, 'none taking traffic');
     return healthy;
   }

@@ -1,4 +1,4 @@
-import type { BalancerLike, EtcdRegistryOptions, ServiceRegistry, StaticRegistryOptions } from '@nestrpc/discovery';
+import type { BalancerLike, EtcdRegistryOptions, GovernanceOption, ServiceRegistry, StaticRegistryOptions } from '@nestrpc/discovery';
 import type { RpcClientOptions } from '@nestrpc/transport';
 import type { OutlierOptions } from '../cluster/outlier-detector';
 
@@ -52,4 +52,6 @@ export interface RpcClusterClientOptions extends CallPolicy {
   retryBudget?: { ratio?: number; minPerSecond?: number };
   /** Method → policy overrides (for typed proxies: method names; for send(): patterns). */
   methods?: Record<string, CallPolicy>;
+  /** Live operator rules (weights, disable, tag routes, allow/deny, direct address; see docs/operations.md). Default: on, from the same etcd, with an etcd registry; a GovernanceSource to share one; false to ignore rules. */
+  governance?: GovernanceOption;
 }

@@ -10,6 +10,8 @@ export interface RpcClientModuleOptions {
   registry: ClientRegistryConfig;
   /** Registry namespace (etcd key prefix). Default 'nestrpc'. */
   namespace?: string;
+  /** Apply live operator rules from etcd (one shared watch per service). Default true with an etcd registry. */
+  governance?: boolean;
   /** Defaults for every contract: policy, balancer and connection options. */
   defaults?: CallPolicy & HealthOptions & { balancer?: BalancerLike; transport?: Omit<RpcClientOptions, 'host' | 'port'> };
 }

@@ -36,4 +36,14 @@ describe('InstanceStats', () => {
     stats.forget('a');
     expect(stats.get('a')).toEqual({ active: 0, ewmaLatencyMs: 0 });
   });
+
+  it('counts completed calls once each, for dashboards', () => {
+    const stats = new InstanceStats();
+    const end = stats.begin('a');
+    stats.begin('a')();
+    end(3);
+    end(3);
+    expect(stats.completed('a')).toBe(2);
+    expect(stats.completed('unknown')).toBe(0);
+  });
 });

@@ -9,6 +9,8 @@ interface Entry {
   active: number;
   ewmaLatencyMs: number;
   lastSampleAt: number;
+  /** Calls ended since the instance was first seen (dashboards derive call rates from it). */
+  completed: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class InstanceStats implements InstanceLoadSource {
       if (ended) return;
       ended = true;
       entry.active = Math.max(0, entry.active - 1);
+      entry.completed++;
       if (latencyMs !== undefined) this.record(instanceId, latencyMs);
     };
   }
@@ -56,6 +59,11 @@ export class InstanceStats implements InstanceLoadSource {
     entry.lastSampleAt = now;
   }
 
+  /** Calls ended on `instanceId` so far (0 when unknown). Read-only; for dashboards. */
+  completed(instanceId: string): number {
+    return this.entries.get(instanceId)?.completed ?? 0;
+  }
+
   /** Drops an instance that left the registry. */
   forget(instanceId: string): void {
     this.entries.delete(instanceId);
@@ -64,7 +72,7 @@ export class InstanceStats implements InstanceLoadSource {
   private entry(instanceId: string): Entry {
     let entry = this.entries.get(instanceId);
     if (entry === undefined) {
-      entry = { active: 0, ewmaLatencyMs: 0, lastSampleAt: -1 };
+      entry = { active: 0, ewmaLatencyMs: 0, lastSampleAt: -1, completed: 0 };
       this.entries.set(instanceId, entry);
     }
     return entry;
