@@ -5,7 +5,7 @@ import { EtcdConnection, EtcdConnectionOptions } from './etcd-connection';
 import { accessKey, overrideKey, routeKey, serviceGovernancePrefix } from './governance-keys';
 import { AccessRule, GovernanceRules, InstanceOverride, TagRoute } from './governance-rules';
 import { GovernanceSource } from './governance-source';
-import { PrefixWatch } from './prefix-watch';
+import { PrefixWatch, PrefixWatchSet } from './prefix-watch';
 import { RulesState } from './rules-state';
 import { validateAccess, validateOverride, validateRoute } from './rule-validation';
 
@@ -19,7 +19,7 @@ export class EtcdGovernanceStore implements GovernanceSource {
   readonly connection: EtcdConnection;
   private readonly owned: boolean;
   private readonly logger: LoggerService;
-  private readonly watches = new Set<PrefixWatch>();
+  private readonly watches = new PrefixWatchSet();
 
   constructor(options: EtcdConnectionOptions | EtcdConnection) {
     this.owned = !(options instanceof EtcdConnection);
@@ -97,19 +97,12 @@ export class EtcdGovernanceStore implements GovernanceSource {
         { reset: (kvs) => emit(state.reset(kvs)), put: (k, v) => emit(state.put(k, v)), delete: (k) => emit(state.delete(k)) },
         this.logger,
       );
-      this.watches.add(watch);
-      watch.start();
-      return () => {
-        this.watches.delete(watch);
-        void watch.close();
-      };
+      return this.watches.start(watch);
     });
   }
 
   async close(): Promise<void> {
-    const watches = [...this.watches];
-    this.watches.clear();
-    await Promise.all(watches.map((w) => w.close()));
+    await this.watches.closeAll();
     if (this.owned) this.connection.close();
   }
 }

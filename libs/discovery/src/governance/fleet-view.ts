@@ -7,7 +7,7 @@ import { parseRegistryEntry } from '../registry/registry-entry';
 import { EtcdConnection, EtcdConnectionOptions } from './etcd-connection';
 import { parseGovernanceKey } from './governance-keys';
 import { parseRuleValue, ValidatedRule } from './rule-validation';
-import { PrefixWatch } from './prefix-watch';
+import { PrefixWatch, PrefixWatchSet } from './prefix-watch';
 
 /** One registration as operators see it: the instance and the etcd lease that keeps it alive. */
 export interface FleetEntry {
@@ -29,7 +29,7 @@ export class FleetView {
   readonly connection: EtcdConnection;
   private readonly owned: boolean;
   private readonly logger: LoggerService;
-  private readonly watches = new Set<PrefixWatch>();
+  private readonly watches = new PrefixWatchSet();
 
   constructor(options: EtcdConnectionOptions | EtcdConnection) {
     this.owned = !(options instanceof EtcdConnection);
@@ -87,19 +87,12 @@ export class FleetView {
         },
         this.logger,
       );
-      this.watches.add(watch);
-      watch.start();
-      return () => {
-        this.watches.delete(watch);
-        void watch.close();
-      };
+      return this.watches.start(watch);
     });
   }
 
   async close(): Promise<void> {
-    const watches = [...this.watches];
-    this.watches.clear();
-    await Promise.all(watches.map((w) => w.close()));
+    await this.watches.closeAll();
     if (this.owned) this.connection.close();
   }
 

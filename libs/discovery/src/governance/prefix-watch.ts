@@ -125,3 +125,24 @@ async function discard(watcher: Watcher): Promise<void> {
   watcher.on('error', () => undefined);
   await settleWithin(watcher.cancel(), DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS);
 }
+
+/** The prefix watches one owner has open, closed together when the owner closes. */
+export class PrefixWatchSet {
+  private readonly open = new Set<PrefixWatch>();
+
+  /** Starts `watch` and returns the teardown that stops it (an Observable's unsubscribe). */
+  start(watch: PrefixWatch): () => void {
+    this.open.add(watch);
+    watch.start();
+    return () => {
+      this.open.delete(watch);
+      void watch.close();
+    };
+  }
+
+  async closeAll(): Promise<void> {
+    const watches = [...this.open];
+    this.open.clear();
+    await Promise.all(watches.map((w) => w.close()));
+  }
+}
