@@ -8,6 +8,11 @@ export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 export const DEFAULT_MISSED_HEARTBEATS = 2;
 /** Close a connection with no application traffic and nothing in flight for this long. 0 = never. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 0;
+/**
+ * A frame whose first byte arrived must be complete within this long (read timeout), or the
+ * connection closes with ReadTimeoutError. 8 MiB at 10 Mbit/s takes ~7 s. 0 disables.
+ */
+export const DEFAULT_FRAME_TIMEOUT_MS = 10_000;
 /** Outgoing bytes (ours + the socket's) above which new calls are refused (client) or reading pauses (server). */
 export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 64 * 1024 * 1024;
 /** Batches up to this size are copied into one buffer; larger ones go out as a vectored write. */

@@ -10,6 +10,14 @@ export interface FramedConnectionOptions {
   missedHeartbeats?: number;
   /** Close after this long without application frames while nothing is in flight. Default 0 (off). */
   idleTimeoutMs?: number;
+  /**
+   * A frame once started must be complete within this many ms (ReadTimeoutError otherwise):
+   * any byte counts for the heartbeat, so without it a one-byte-a-second peer lives forever.
+   * Default DEFAULT_FRAME_TIMEOUT_MS (10 000); 0 disables. Checked at heartbeat resolution.
+   */
+  frameTimeoutMs?: number;
+  /** The first complete frame must arrive within this many ms of connecting. Default 0 (off; servers set it). */
+  handshakeTimeoutMs?: number;
   /** Bound on buffered outgoing bytes. Default 64 MiB. */
   maxWriteBufferBytes?: number;
   /**

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Socket } from 'net';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
+import { ReadTimeoutError } from '../errors/read-timeout.error';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
 import { encodeFrame } from '../protocol/frame-encoder';
 import { FrameDecoder } from '../protocol/frame-decoder';
@@ -16,6 +17,7 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_WRITE_BUFFER_BYTES,
   DEFAULT_MISSED_HEARTBEATS,
+  DEFAULT_FRAME_TIMEOUT_MS,
 } from './constants';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
@@ -57,6 +59,10 @@ export class FramedConnection {
   private pausedForBackpressure = false;
   private idleClosed = false;
   private deathTimer: NodeJS.Timeout | undefined;
+  private readonly openedAt = Date.now();
+  /** When the frame now being assembled got its first byte; 0 when none is partial. */
+  private partialSince = 0;
+  private framesDispatched = 0;
 
   constructor(
     readonly socket: Socket,
@@ -173,15 +179,30 @@ export class FramedConnection {
     }
   }
 
+  /** Bytes held for the frame being received and the memory that costs (tests, metrics). */
+  get pendingFrameBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+
+  get pendingFrameHeldBytes(): number {
+    return this.decoder.heldBytes;
+  }
+
   private onData(chunk: Buffer): void {
-    this.lastHeardAt = Date.now();
+    const now = Date.now();
+    this.lastHeardAt = now;
     this.pinged = false;
+    const before = this.framesDispatched;
     const error = this.decoder.feed(chunk, (frame) => this.dispatch(frame));
-    if (error !== undefined) this.fail(error);
+    if (error !== undefined) return this.fail(error);
+    // The read timeout runs from a frame's first byte: a completed frame restarts it.
+    if (this.decoder.bufferedBytes === 0) this.partialSince = 0;
+    else if (this.partialSince === 0 || this.framesDispatched !== before) this.partialSince = now;
   }
 
   private dispatch(frame: Frame): void {
     if (this.closed) return;
+    this.framesDispatched++;
     if (!this.peerHeard) {
       this.peerHeard = true;
       this.handler.onPeerHeard?.(this);
@@ -236,16 +257,28 @@ export class FramedConnection {
   private startTimer(): void {
     const heartbeat = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     const idle = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    if (heartbeat <= 0 && idle <= 0) return;
-    // One timer for both checks; with both on, idleness is checked at heartbeat resolution.
-    const period = heartbeat > 0 ? Math.max(1, Math.floor(heartbeat / 2)) : idle;
+    const frame = this.options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
+    const handshake = this.options.handshakeTimeoutMs ?? 0;
+    if (heartbeat <= 0 && idle <= 0 && frame <= 0 && handshake <= 0) return;
+    // One timer for every check; with heartbeats on, the others are checked at heartbeat
+    // resolution (half an interval), otherwise at a quarter of the shortest of them.
+    const others = [idle, frame, handshake].filter((ms) => ms > 0);
+    const period = heartbeat > 0 ? Math.max(1, Math.floor(heartbeat / 2)) : Math.max(1, Math.floor(Math.min(...others) / 4));
     const missed = Math.max(1, this.options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS);
-    this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, idle), period);
+    this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, idle, frame, handshake), period);
     this.timer.unref();
   }
 
-  private tick(heartbeatMs: number, deadAfterMs: number, idleMs: number): void {
+  private tick(heartbeatMs: number, deadAfterMs: number, idleMs: number, frameMs: number, handshakeMs: number): void {
     const now = Date.now();
+    if (frameMs > 0 && this.partialSince > 0 && now - this.partialSince >= frameMs) {
+      this.fail(new ReadTimeoutError('frame', now - this.partialSince, frameMs));
+      return;
+    }
+    if (handshakeMs > 0 && !this.peerHeard && now - this.openedAt >= handshakeMs) {
+      this.fail(new ReadTimeoutError('handshake', now - this.openedAt, handshakeMs));
+      return;
+    }
     if (heartbeatMs > 0) {
       const silentMs = now - this.lastHeardAt;
       if (silentMs >= deadAfterMs) {

@@ -8,3 +8,14 @@ export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 /** How long close() waits for each peer to finish the TCP close before destroying the socket: bounds close(). */
 export const SERVER_CLOSE_GRACE_MS = 1_000;
+/**
+ * Server default for `idleTimeoutMs`: a connection with no application frame and nothing in
+ * flight for 5 min is closed (clients reconnect on demand). Heartbeats alone do not count.
+ */
+export const DEFAULT_SERVER_IDLE_TIMEOUT_MS = 300_000;
+/**
+ * Server default for `handshakeTimeoutMs` (ms): a new connection must send one complete frame
+ * (the client's handshake PING does at once) within this long. With TLS it also bounds the TLS
+ * handshake (`tls.Server` handshakeTimeout).
+ */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;

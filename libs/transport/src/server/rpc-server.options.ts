@@ -4,7 +4,11 @@ import { FramedConnectionOptions } from '../connection/framed-connection.options
 import { SerializerLike } from '../serializers/serializer-registry';
 
 export interface RpcServerOptions
-  extends Pick<FramedConnectionOptions, 'maxFrameBytes' | 'heartbeatIntervalMs' | 'missedHeartbeats' | 'idleTimeoutMs' | 'maxWriteBufferBytes'> {
+  extends Pick<FramedConnectionOptions, 'maxFrameBytes' | 'heartbeatIntervalMs' | 'missedHeartbeats' | 'maxWriteBufferBytes' | 'frameTimeoutMs'> {
+  /** Close connections with no application frame and nothing in flight for this long. Default 300 000 (5 min); 0 = never. */
+  idleTimeoutMs?: number;
+  /** A new connection must send a complete frame (and finish TLS) within this many ms. Default 10 000; 0 = never. */
+  handshakeTimeoutMs?: number;
   /** Interface to bind. Default '0.0.0.0'. */
   host?: string;
   /** Port to bind; 0 picks a free one (read it back with `address()`). Default 7100. */
@@ -32,3 +36,14 @@ export type RpcServerEvents = {
   draining: () => void;
   error: (error: Error) => void;
 };
+
+/** One connection's memory, as `RpcServer.connectionStats()` reports it. */
+export interface ConnectionStats {
+  peer: string;
+  /** Bytes received of a frame not yet complete. */
+  pendingFrameBytes: number;
+  /** Memory holding them (the partial-frame buffer's capacity). */
+  pendingFrameHeldBytes: number;
+  /** Answers accepted but not yet taken by the kernel. */
+  writableBytes: number;
+}

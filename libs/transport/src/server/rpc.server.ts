@@ -11,6 +11,8 @@ import { NO_MESSAGE_HANDLER_MESSAGE } from '../errors/unknown-pattern.error';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import {
   DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_SERVER_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
   DEFAULT_SERVER_HOST,
@@ -18,7 +20,7 @@ import {
   SERVER_CLOSE_GRACE_MS,
 } from './constants';
 import { RpcContext } from './rpc.context';
-import { RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
+import { ConnectionStats, RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
 import { ServerConnection, ServerConnectionHost } from './server-connection';
 
 /**
@@ -107,8 +109,22 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return this.draining;
   }
 
+  private get handshakeTimeoutMs(): number {
+    return this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  }
+
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** What each connection holds now (bytes of a partial frame received, bytes waiting to be written): tests and metrics. */
+  connectionStats(): ConnectionStats[] {
+    return [...this.connections].map(({ peer, connection }) => ({
+      peer,
+      pendingFrameBytes: connection.pendingFrameBytes,
+      pendingFrameHeldBytes: connection.pendingFrameHeldBytes,
+      writableBytes: connection.writableBytes,
+    }));
   }
 
   /** Calls running now, over all connections. */
@@ -172,13 +188,15 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
       socket.destroy();
       return;
     }
-    const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, idleTimeoutMs, maxWriteBufferBytes } = this.options;
+    const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, maxWriteBufferBytes, frameTimeoutMs } = this.options;
     const connection = new ServerConnection(this, (handler: ConnectionHandler) =>
       new FramedConnection(socket, handler, {
         maxFrameBytes,
         heartbeatIntervalMs,
         missedHeartbeats,
-        idleTimeoutMs,
+        idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULT_SERVER_IDLE_TIMEOUT_MS,
+        handshakeTimeoutMs: this.handshakeTimeoutMs,
+        frameTimeoutMs,
         maxWriteBufferBytes,
         knownSerializerIds: this.serializers.ids(),
         pauseReadingWhenBackedUp: true,
