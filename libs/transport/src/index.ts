@@ -6,3 +6,4 @@ export * from './codec';
 export * from './server';
 export * from './client';
 export * from './contract';
+export * from './logging';

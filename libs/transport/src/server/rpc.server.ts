@@ -7,6 +7,8 @@ import { PayloadCodec } from '../codec/payload-codec';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
+import { RpcError } from '../errors/rpc.error';
+import { LogLimiter } from '../logging/log-limiter';
 import { NO_MESSAGE_HANDLER_MESSAGE } from '../errors/unknown-pattern.error';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import {
@@ -34,6 +36,7 @@ import { ServerConnection, ServerConnectionHost } from './server-connection';
  */
 export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implements CustomTransportStrategy, ServerConnectionHost {
   override readonly logger = new Logger(RpcServer.name);
+  readonly limitedLog = new LogLimiter(this.logger);
   readonly serializers: SerializerRegistry;
   readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
@@ -153,7 +156,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   dispatchEvent(pattern: string, data: unknown, context: RpcContext): void {
     const handler = this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern);
     if (handler == null || !handler.isEventHandler) {
-      this.logger.error(`${NO_MESSAGE_HANDLER_MESSAGE} Event pattern: ${pattern}`);
+      this.limitedLog.error('event-unknown-pattern', `${NO_MESSAGE_HANDLER_MESSAGE} Event pattern: ${pattern}`);
       return;
     }
     this.handleEvent(pattern, { pattern, data }, context).catch((err: Error) =>
@@ -169,7 +172,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     this.connections.delete(connection);
     // A client closing its side is routine; anything else (reset, protocol error, dead peer) is worth a warning.
     if (error !== undefined && !this.draining && !(error instanceof ConnectionClosedError)) {
-      this.logger.warn(`Connection ${connection.peer} closed: ${error.message}`);
+      this.limitedLog.warn(`closed-${error instanceof RpcError ? error.code : ((error as NodeJS.ErrnoException).code ?? error.name)}`, `Connection ${connection.peer} closed: ${error.message}`);
     }
     this.events.emit('disconnect', connection.peer, error);
     if (this.draining) this.checkDrained();
@@ -234,6 +237,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     const gone = this.connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.goneWaiters.push(resolve));
     for (const connection of this.connections) connection.connection.close(undefined, SERVER_CLOSE_GRACE_MS);
     await Promise.all([stopped, gone]);
+    this.limitedLog.flush();
     this.netServer = undefined;
     this._status$.next('closed');
   }

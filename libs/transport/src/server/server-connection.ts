@@ -2,6 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { isObservable, Observable, Subscription } from 'rxjs';
 import { PayloadCodec } from '../codec/payload-codec';
+import { LogLimiter } from '../logging/log-limiter';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
 import { RpcError } from '../errors/rpc.error';
@@ -23,6 +24,8 @@ export interface ServerConnectionHost {
   readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
   readonly logger: LoggerService;
+  /** For lines a peer can trigger at will: one per reason per window, with a count. */
+  readonly limitedLog: LogLimiter;
   isDraining(): boolean;
   findRequestHandler(pattern: string): MessageHandler | undefined;
   dispatchEvent(pattern: string, data: unknown, context: RpcContext): void;
@@ -89,7 +92,7 @@ export class ServerConnection implements ConnectionHandler {
         return this.cancel(frame.seq);
       default:
         // Answers and GOAWAY only flow server → client; a client sending them is confused but harmless.
-        this.host.logger.warn?.(`Ignoring ${MessageType[frame.type]} frame from ${this.peer}`);
+        this.host.limitedLog.warn(`ignored-${frame.type}`, `Ignoring ${MessageType[frame.type]} frame from ${this.peer}`);
     }
   }
 
@@ -232,7 +235,7 @@ export class ServerConnection implements ConnectionHandler {
     try {
       data = this.host.codec.decode(frame, pattern, 'event');
     } catch (err) {
-      this.host.logger.error(`Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
+      this.host.limitedLog.error(`event-${(err as RpcError).code ?? 'undecodable'}`, `Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
       return;
     }
     const call: ServerCallState = { seq: frame.seq, peer: this.peer, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
