@@ -45,5 +45,5 @@ export async function rawSocket(port: number, reads = true): Promise<{ socket: S
   socket.on('error', () => undefined);
   await once(socket, 'connect');
   if (reads) socket.resume();
-  return { socket, closed: once(socket, 'close') };
+  return { socket, closed: new Promise((resolve) => socket.once('close', resolve)) };
 }

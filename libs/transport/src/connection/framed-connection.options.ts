@@ -1,3 +1,5 @@
+import { ByteBudget } from './byte-budget';
+
 
 export interface FramedConnectionOptions {
   /** Largest frame accepted or sent. Default DEFAULT_MAX_FRAME_BYTES (8 MiB). */
@@ -18,6 +20,8 @@ export interface FramedConnectionOptions {
   frameTimeoutMs?: number;
   /** The first complete frame must arrive within this many ms of connecting. Default 0 (off; servers set it). */
   handshakeTimeoutMs?: number;
+  /** Shared cap on partial-frame memory over many connections (the server's `maxPendingFrameBytes`). */
+  pendingFrameBudget?: ByteBudget;
   /** Bound on buffered outgoing bytes. Default 64 MiB. */
   maxWriteBufferBytes?: number;
   /**

@@ -3,6 +3,7 @@ import { Socket } from 'net';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
 import { ReadTimeoutError } from '../errors/read-timeout.error';
+import { PendingFramesLimitError } from '../errors/pending-frames-limit.error';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
 import { encodeFrame } from '../protocol/frame-encoder';
 import { FrameDecoder } from '../protocol/frame-decoder';
@@ -63,6 +64,8 @@ export class FramedConnection {
   /** When the frame now being assembled got its first byte; 0 when none is partial. */
   private partialSince = 0;
   private framesDispatched = 0;
+  /** Partial-frame bytes last reported to the shared budget. */
+  private budgeted = 0;
 
   constructor(
     readonly socket: Socket,
@@ -195,6 +198,12 @@ export class FramedConnection {
     const before = this.framesDispatched;
     const error = this.decoder.feed(chunk, (frame) => this.dispatch(frame));
     if (error !== undefined) return this.fail(error);
+    const budget = this.options.pendingFrameBudget;
+    if (budget !== undefined && this.budgeted !== this.decoder.heldBytes) {
+      const held = this.decoder.heldBytes;
+      if (!budget.tryUpdate(this.budgeted, held)) return this.fail(new PendingFramesLimitError(budget.used - this.budgeted + held, budget.limit));
+      this.budgeted = held;
+    }
     // The read timeout runs from a frame's first byte: a completed frame restarts it.
     if (this.decoder.bufferedBytes === 0) this.partialSince = 0;
     else if (this.partialSince === 0 || this.framesDispatched !== before) this.partialSince = now;
@@ -251,6 +260,8 @@ export class FramedConnection {
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     this.outbox = [];
     this.outboxBytes = 0;
+    this.options.pendingFrameBudget?.release(this.budgeted);
+    this.budgeted = 0;
     this.handler.onClose(this.closeError, this);
   }
 

@@ -13,6 +13,7 @@ export * from './server-closed.error';
 export * from './timeout.error';
 export * from './heartbeat-timeout.error';
 export * from './read-timeout.error';
+export * from './pending-frames-limit.error';
 export * from './server-draining.error';
 export * from './write-buffer-full.error';
 export * from './not-connected.error';

@@ -19,3 +19,8 @@ export const DEFAULT_SERVER_IDLE_TIMEOUT_MS = 300_000;
  * handshake (`tls.Server` handshakeTimeout).
  */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+/**
+ * Server default for `maxPendingFrameBytes`: memory (bytes) held in unfinished frames over all
+ * connections. 40 peers each 1 byte short of an 8 MiB frame would otherwise hold 320 MiB.
+ */
+export const DEFAULT_MAX_PENDING_FRAME_BYTES = 128 * 1024 * 1024;

@@ -17,6 +17,11 @@ export interface RpcServerOptions
   serializers?: SerializerLike[];
   /** Default 10 000. */
   maxConnections?: number;
+  /**
+   * Bytes held in unfinished frames over all connections. A connection whose partial frame
+   * would take the total over it is closed with PendingFramesLimitError. Default 128 MiB.
+   */
+  maxPendingFrameBytes?: number;
   /** Default 1024; calls over it are refused with a retryable OVERLOADED error. */
   maxInFlightPerConnection?: number;
   /** How long drain() (graceful stop; the server starter's shutdown) lets calls finish. close() does not wait. Default 10 000 ms. */

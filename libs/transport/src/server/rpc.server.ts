@@ -5,6 +5,7 @@ import { AddressInfo, createServer, Server as NetServer, Socket } from 'net';
 import { createServer as createTlsServer } from 'tls';
 import { PayloadCodec } from '../codec/payload-codec';
 import { ConnectionHandler } from '../connection/connection-handler';
+import { ByteBudget } from '../connection/byte-budget';
 import { FramedConnection } from '../connection/framed-connection';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { RpcError } from '../errors/rpc.error';
@@ -17,6 +18,7 @@ import {
   DEFAULT_SERVER_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
+  DEFAULT_MAX_PENDING_FRAME_BYTES,
   DEFAULT_SERVER_HOST,
   DEFAULT_SERVER_PORT,
   SERVER_CLOSE_GRACE_MS,
@@ -42,6 +44,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   readonly maxInFlightPerConnection: number;
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
+  private readonly pendingFrames: ByteBudget;
   private netServer: NetServer | undefined;
   private draining = false;
   private drainWaiters: (() => void)[] = [];
@@ -55,6 +58,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     this.serializers = new SerializerRegistry(options.serializers ?? DEFAULT_SERIALIZERS);
     this.codec = new PayloadCodec(this.serializers, options.maxFrameBytes);
     this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+    this.pendingFrames = new ByteBudget(options.maxPendingFrameBytes ?? DEFAULT_MAX_PENDING_FRAME_BYTES);
     this.events.on('error', () => undefined); // errors are logged; listeners are optional
   }
 
@@ -118,6 +122,11 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Memory held in unfinished frames over all connections (bounded by `maxPendingFrameBytes`). */
+  get pendingFrameBytes(): number {
+    return this.pendingFrames.used;
   }
 
   /** What each connection holds now (bytes of a partial frame received, bytes waiting to be written): tests and metrics. */
@@ -200,6 +209,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
         idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULT_SERVER_IDLE_TIMEOUT_MS,
         handshakeTimeoutMs: this.handshakeTimeoutMs,
         frameTimeoutMs,
+        pendingFrameBudget: this.pendingFrames,
         maxWriteBufferBytes,
         knownSerializerIds: this.serializers.ids(),
         pauseReadingWhenBackedUp: true,
