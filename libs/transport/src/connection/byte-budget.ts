@@ -18,6 +18,11 @@ export class ByteBudget {
     return true;
   }
 
+  /** Accounts a change that cannot be refused (bytes already queued); callers check `used` first. */
+  add(delta: number): void {
+    this.usedBytes += delta;
+  }
+
   release(bytes: number): void {
     this.usedBytes -= bytes;
   }

@@ -22,6 +22,13 @@ export interface FramedConnectionOptions {
   handshakeTimeoutMs?: number;
   /** Shared cap on partial-frame memory over many connections (the server's `maxPendingFrameBytes`). */
   pendingFrameBudget?: ByteBudget;
+  /** Shared cap on outgoing bytes over many connections (the server's `maxServerWriteBufferBytes`). */
+  writeBudget?: ByteBudget;
+  /**
+   * Close (WriteBufferFullError) when the outgoing buffer stays over `maxWriteBufferBytes` this
+   * long: the peer is not reading. Default 0 (off; servers set DEFAULT_WRITE_STALL_TIMEOUT_MS).
+   */
+  writeStallTimeoutMs?: number;
   /** Bound on buffered outgoing bytes. Default 64 MiB. */
   maxWriteBufferBytes?: number;
   /**

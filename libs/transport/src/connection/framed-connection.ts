@@ -3,6 +3,7 @@ import { Socket } from 'net';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
 import { ReadTimeoutError } from '../errors/read-timeout.error';
+import { WriteBufferFullError } from '../errors/write-buffer-full.error';
 import { PendingFramesLimitError } from '../errors/pending-frames-limit.error';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
 import { encodeFrame } from '../protocol/frame-encoder';
@@ -66,6 +67,15 @@ export class FramedConnection {
   private framesDispatched = 0;
   /** Partial-frame bytes last reported to the shared budget. */
   private budgeted = 0;
+  /** Outgoing bytes last reported to the shared write budget. */
+  private writeBudgeted = 0;
+  /**
+   * Frames read while the write buffer was full, not yet handed to the handler: reading is
+   * paused, so this holds at most the rest of the last chunk read.
+   */
+  private backlog: Frame[] = [];
+  /** When the write buffer went over its bound and stayed; 0 while under it. */
+  private fullSince = 0;
 
   constructor(
     readonly socket: Socket,
@@ -102,7 +112,13 @@ export class FramedConnection {
 
   /** False when the outgoing buffer is over its bound: refuse new work rather than queue it. */
   get canWrite(): boolean {
-    return this.isOpen && this.writableBytes < this.maxWriteBufferBytes;
+    return this.isOpen && this.writableBytes < this.maxWriteBufferBytes && !this.overWriteBudget;
+  }
+
+  /** True when the server-wide write budget (`maxServerWriteBufferBytes`) is used up. */
+  get overWriteBudget(): boolean {
+    const budget = this.options.writeBudget;
+    return budget !== undefined && budget.used >= budget.limit;
   }
 
   get maxWriteBytes(): number {
@@ -119,6 +135,7 @@ export class FramedConnection {
     if (!this.isOpen) return;
     this.outbox.push(bytes);
     this.outboxBytes += bytes.length;
+    this.reportWritable();
     // A big batch goes out now rather than at the end of the tick, so the peer starts working
     // on it while we keep producing: both ends busy at once instead of taking turns.
     if (this.outboxBytes >= EARLY_FLUSH_BYTES || this.outbox.length >= EARLY_FLUSH_FRAMES) {
@@ -169,17 +186,37 @@ export class FramedConnection {
       for (const chunk of batch) this.socket.write(chunk);
       this.socket.uncork();
     }
+    this.reportWritable();
     if (this.pauseReading && !this.pausedForBackpressure && this.socket.writableLength >= this.maxWriteBufferBytes) {
-      this.pausedForBackpressure = true;
-      this.socket.pause();
+      this.pauseForBackpressure();
+    } else if (this.pausedForBackpressure && this.socket.writableLength < this.maxWriteBufferBytes) {
+      // The kernel took it all at once: no 'drain' will come, so resume from here.
+      setImmediate(() => this.onDrain());
     }
   }
 
+  private pauseForBackpressure(): void {
+    if (this.pausedForBackpressure) return;
+    this.pausedForBackpressure = true;
+    this.socket.pause();
+  }
+
   private onDrain(): void {
-    if (this.pausedForBackpressure) {
-      this.pausedForBackpressure = false;
-      this.socket.resume();
-    }
+    this.reportWritable();
+    if (!this.pausedForBackpressure || this.writableBytes >= this.maxWriteBufferBytes) return;
+    this.pausedForBackpressure = false;
+    // Frames read before the pause run first, in order; one that fills the buffer again pauses anew.
+    while (this.backlog.length > 0 && !this.pausedForBackpressure && !this.closed) this.dispatchNow(this.backlog.shift() as Frame);
+    if (!this.pausedForBackpressure) this.socket.resume();
+  }
+
+  /** Keeps the server-wide write budget in step with what this connection holds (approximate between flushes). */
+  private reportWritable(): void {
+    const budget = this.options.writeBudget;
+    if (budget === undefined) return;
+    const now = this.closed ? 0 : this.writableBytes;
+    budget.add(now - this.writeBudgeted); // accounted, never refused here: callers check canWrite first
+    this.writeBudgeted = now;
   }
 
   /** Bytes held for the frame being received and the memory that costs (tests, metrics). */
@@ -216,6 +253,25 @@ export class FramedConnection {
       this.peerHeard = true;
       this.handler.onPeerHeard?.(this);
     }
+    // Server side, with the write buffer full: stop starting work (and reading) until it drains.
+    // PING/PONG and CANCEL still go through: they free resources or cost a few bytes.
+    if (this.pauseReading && frame.type !== MessageType.Ping && frame.type !== MessageType.Pong && frame.type !== MessageType.Cancel) {
+      if (this.backlog.length > 0 || this.writableBytes >= this.maxWriteBufferBytes) {
+        this.backlog.push(frame);
+        this.pauseForBackpressure();
+        return;
+      }
+    }
+    if (frame.type === MessageType.Cancel && this.backlog.length > 0) {
+      // A call not started yet is cancelled by never starting it.
+      const before = this.backlog.length;
+      this.backlog = this.backlog.filter((f) => !(f.type === MessageType.Request && f.seq === frame.seq));
+      if (this.backlog.length !== before) return;
+    }
+    this.dispatchNow(frame);
+  }
+
+  private dispatchNow(frame: Frame): void {
     switch (frame.type) {
       case MessageType.Ping:
         this.send({ type: MessageType.Pong, seq: frame.seq });
@@ -260,6 +316,8 @@ export class FramedConnection {
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     this.outbox = [];
     this.outboxBytes = 0;
+    this.backlog = [];
+    this.reportWritable();
     this.options.pendingFrameBudget?.release(this.budgeted);
     this.budgeted = 0;
     this.handler.onClose(this.closeError, this);
@@ -270,18 +328,28 @@ export class FramedConnection {
     const idle = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const frame = this.options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
     const handshake = this.options.handshakeTimeoutMs ?? 0;
-    if (heartbeat <= 0 && idle <= 0 && frame <= 0 && handshake <= 0) return;
+    const stall = this.options.writeStallTimeoutMs ?? 0;
+    if (heartbeat <= 0 && idle <= 0 && frame <= 0 && handshake <= 0 && stall <= 0) return;
     // One timer for every check; with heartbeats on, the others are checked at heartbeat
     // resolution (half an interval), otherwise at a quarter of the shortest of them.
-    const others = [idle, frame, handshake].filter((ms) => ms > 0);
+    const others = [idle, frame, handshake, stall].filter((ms) => ms > 0);
     const period = heartbeat > 0 ? Math.max(1, Math.floor(heartbeat / 2)) : Math.max(1, Math.floor(Math.min(...others) / 4));
     const missed = Math.max(1, this.options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS);
-    this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, idle, frame, handshake), period);
+    this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, { idle, frame, handshake, stall }), period);
     this.timer.unref();
   }
 
-  private tick(heartbeatMs: number, deadAfterMs: number, idleMs: number, frameMs: number, handshakeMs: number): void {
+  private tick(heartbeatMs: number, deadAfterMs: number, limits: { idle: number; frame: number; handshake: number; stall: number }): void {
     const now = Date.now();
+    const { idle: idleMs, frame: frameMs, handshake: handshakeMs, stall: stallMs } = limits;
+    if (stallMs > 0) {
+      if (this.writableBytes < this.maxWriteBufferBytes) this.fullSince = 0;
+      else if (this.fullSince === 0) this.fullSince = now;
+      else if (now - this.fullSince >= stallMs) {
+        this.fail(new WriteBufferFullError(this.writableBytes, this.maxWriteBufferBytes));
+        return;
+      }
+    }
     if (frameMs > 0 && this.partialSince > 0 && now - this.partialSince >= frameMs) {
       this.fail(new ReadTimeoutError('frame', now - this.partialSince, frameMs));
       return;

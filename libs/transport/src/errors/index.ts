@@ -14,6 +14,8 @@ export * from './timeout.error';
 export * from './heartbeat-timeout.error';
 export * from './read-timeout.error';
 export * from './pending-frames-limit.error';
+export * from './response-dropped.error';
+export * from './stream-backpressure.error';
 export * from './server-draining.error';
 export * from './write-buffer-full.error';
 export * from './not-connected.error';

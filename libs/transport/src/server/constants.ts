@@ -24,3 +24,11 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
  * connections. 40 peers each 1 byte short of an 8 MiB frame would otherwise hold 320 MiB.
  */
 export const DEFAULT_MAX_PENDING_FRAME_BYTES = 128 * 1024 * 1024;
+/**
+ * Server default for `maxServerWriteBufferBytes`: unread answers (bytes) over all connections.
+ * Above it new calls are refused (retryable ServerOverloadedError) and answers are dropped
+ * (ResponseDroppedError) until clients read. 6 non-reading clients once held ≈ 400 MiB.
+ */
+export const DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES = 256 * 1024 * 1024;
+/** Server default for `writeStallTimeoutMs`: a connection whose write buffer stays full this long (ms) is closed. */
+export const DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;

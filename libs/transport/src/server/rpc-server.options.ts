@@ -22,6 +22,14 @@ export interface RpcServerOptions
    * would take the total over it is closed with PendingFramesLimitError. Default 128 MiB.
    */
   maxPendingFrameBytes?: number;
+  /**
+   * Unread answers (bytes) held over all connections. Above it calls are refused with retryable
+   * ServerOverloadedError and finished answers are dropped (ResponseDroppedError). Default 256 MiB.
+   * Per connection, `maxWriteBufferBytes` stops reading, then drops answers; see the README.
+   */
+  maxServerWriteBufferBytes?: number;
+  /** Close a connection whose write buffer stays over `maxWriteBufferBytes` this long (ms). Default 30 000; 0 = never. */
+  writeStallTimeoutMs?: number;
   /** Default 1024; calls over it are refused with a retryable OVERLOADED error. */
   maxInFlightPerConnection?: number;
   /** How long drain() (graceful stop; the server starter's shutdown) lets calls finish. close() does not wait. Default 10 000 ms. */

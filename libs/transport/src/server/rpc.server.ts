@@ -19,6 +19,8 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
   DEFAULT_MAX_PENDING_FRAME_BYTES,
+  DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES,
+  DEFAULT_WRITE_STALL_TIMEOUT_MS,
   DEFAULT_SERVER_HOST,
   DEFAULT_SERVER_PORT,
   SERVER_CLOSE_GRACE_MS,
@@ -45,6 +47,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
   private readonly pendingFrames: ByteBudget;
+  private readonly writeBudget: ByteBudget;
   private netServer: NetServer | undefined;
   private draining = false;
   private drainWaiters: (() => void)[] = [];
@@ -59,6 +62,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     this.codec = new PayloadCodec(this.serializers, options.maxFrameBytes);
     this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
     this.pendingFrames = new ByteBudget(options.maxPendingFrameBytes ?? DEFAULT_MAX_PENDING_FRAME_BYTES);
+    this.writeBudget = new ByteBudget(options.maxServerWriteBufferBytes ?? DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES);
     this.events.on('error', () => undefined); // errors are logged; listeners are optional
   }
 
@@ -127,6 +131,11 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   /** Memory held in unfinished frames over all connections (bounded by `maxPendingFrameBytes`). */
   get pendingFrameBytes(): number {
     return this.pendingFrames.used;
+  }
+
+  /** Unread answers held over all connections (bounded by `maxServerWriteBufferBytes`, approximate between writes). */
+  get writeBufferBytes(): number {
+    return this.writeBudget.used;
   }
 
   /** What each connection holds now (bytes of a partial frame received, bytes waiting to be written): tests and metrics. */
@@ -210,6 +219,8 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
         handshakeTimeoutMs: this.handshakeTimeoutMs,
         frameTimeoutMs,
         pendingFrameBudget: this.pendingFrames,
+        writeBudget: this.writeBudget,
+        writeStallTimeoutMs: this.options.writeStallTimeoutMs ?? DEFAULT_WRITE_STALL_TIMEOUT_MS,
         maxWriteBufferBytes,
         knownSerializerIds: this.serializers.ids(),
         pauseReadingWhenBackedUp: true,

@@ -9,6 +9,8 @@ import { RpcError } from '../errors/rpc.error';
 import { ServerClosedError } from '../errors/server-closed.error';
 import { ServerDrainingError } from '../errors/server-draining.error';
 import { ServerOverloadedError } from '../errors/server-overloaded.error';
+import { ResponseDroppedError } from '../errors/response-dropped.error';
+import { StreamBackpressureError } from '../errors/stream-backpressure.error';
 import { RpcTimeoutError } from '../errors/timeout.error';
 import { toTransportErrorPayload } from '../errors/transport-errors';
 import { UnknownPatternError } from '../errors/unknown-pattern.error';
@@ -106,6 +108,7 @@ export class ServerConnection implements ConnectionHandler {
     const pattern = frame.meta.pattern ?? '';
     this.lastSeq = seq;
     if (this.host.isDraining()) return this.refuse(frame, new ServerDrainingError(this.peer));
+    if (this.connection.overWriteBudget) return this.refuse(frame, new ServerOverloadedError('The server holds maxServerWriteBufferBytes of unread answers'));
     if (this.inFlight.has(seq)) return this.refuse(frame, new ServerOverloadedError(`Sequence id ${seq} is already in flight`));
     if (this.inFlight.size >= this.host.maxInFlightPerConnection) {
       return this.refuse(frame, new ServerOverloadedError(`${this.host.maxInFlightPerConnection} calls already in flight on this connection (maxInFlightPerConnection)`));
@@ -197,6 +200,7 @@ export class ServerConnection implements ConnectionHandler {
 
   /** Encodes and sends one answer; if the value cannot be sent, the caller gets a transport error instead. */
   private answer(call: InFlight, type: MessageType, value: unknown, kind: PayloadKind): void {
+    if (!this.connection.canWrite && this.connection.isOpen) return this.shed(call, type);
     try {
       this.connection.write(this.host.codec.encode(call.serializer, { type, seq: call.seq, value, kind, pattern: call.pattern }));
       return;
@@ -205,6 +209,19 @@ export class ServerConnection implements ConnectionHandler {
       this.host.logger.error(`Cannot send ${MessageType[type]} for "${call.pattern}" to ${this.peer}: ${failure.message}`);
       this.sendTransportError(call.seq, call.serializer, failure, call.pattern, type === MessageType.StreamNext ? MessageType.StreamError : type);
     }
+    if (type === MessageType.StreamNext) this.cancel(call.seq);
+  }
+
+  /**
+   * The write buffer is full (this connection's or the server's): the answer is not queued, so
+   * memory stays bounded; the caller gets a small typed error instead, and a stream ends.
+   */
+  private shed(call: InFlight, type: MessageType): void {
+    const buffered = this.connection.writableBytes;
+    const streaming = type === MessageType.StreamNext || type === MessageType.StreamError;
+    const error = streaming ? new StreamBackpressureError(call.pattern, buffered) : new ResponseDroppedError(call.pattern);
+    this.host.limitedLog.warn(`shed-${error.code}`, `${error.message} (${this.peer}, ${buffered} bytes unread)`);
+    this.sendTransportError(call.seq, call.serializer, error, call.pattern, streaming ? MessageType.StreamError : MessageType.Error);
     if (type === MessageType.StreamNext) this.cancel(call.seq);
   }
 
