@@ -22,3 +22,8 @@ export const CLOSE_GRACE_MS = 2_000;
 /** A tick's batch is written at once when it reaches this many bytes or frames (pipelining under load). */
 export const EARLY_FLUSH_BYTES = 32 * 1024;
 export const EARLY_FLUSH_FRAMES = 64;
+/**
+ * Server side, while the write buffer is full: frames read but not started are held up to this
+ * many bytes, then the socket is paused. Below it, reading goes on so CANCEL and PING get through.
+ */
+export const BACKLOG_MAX_BYTES = 1024 * 1024;

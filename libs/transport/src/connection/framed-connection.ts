@@ -5,7 +5,7 @@ import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
 import { ReadTimeoutError } from '../errors/read-timeout.error';
 import { WriteBufferFullError } from '../errors/write-buffer-full.error';
 import { PendingFramesLimitError } from '../errors/pending-frames-limit.error';
-import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
+import { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES } from '../protocol/constants';
 import { encodeFrame } from '../protocol/frame-encoder';
 import { FrameDecoder } from '../protocol/frame-decoder';
 import { Frame, OutgoingFrame } from '../protocol/frame';
@@ -20,11 +20,17 @@ import {
   DEFAULT_MAX_WRITE_BUFFER_BYTES,
   DEFAULT_MISSED_HEARTBEATS,
   DEFAULT_FRAME_TIMEOUT_MS,
+  BACKLOG_MAX_BYTES,
 } from './constants';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
 
 const logger = new Logger('FramedConnection');
+
+/** Approximate bytes a decoded frame keeps alive (its body; metadata is small). */
+function frameBytes(frame: Frame): number {
+  return HEADER_BYTES + (frame.body?.length ?? 0);
+}
 
 /**
  * A framed, multiplexed connection over one socket, shared by client and server.
@@ -74,6 +80,9 @@ export class FramedConnection {
    * paused, so this holds at most the rest of the last chunk read.
    */
   private backlog: Frame[] = [];
+  private backlogBytes = 0;
+  /** The socket itself is paused (the backlog reached BACKLOG_MAX_BYTES). */
+  private socketPaused = false;
   /** When the write buffer went over its bound and stayed; 0 while under it. */
   private fullSince = 0;
 
@@ -195,10 +204,12 @@ export class FramedConnection {
     }
   }
 
+  /**
+   * Stops starting work: frames read from now on wait in the backlog. The socket keeps being
+   * read (so CANCEL and PING get through) until the backlog holds BACKLOG_MAX_BYTES.
+   */
   private pauseForBackpressure(): void {
-    if (this.pausedForBackpressure) return;
     this.pausedForBackpressure = true;
-    this.socket.pause();
   }
 
   private onDrain(): void {
@@ -206,8 +217,15 @@ export class FramedConnection {
     if (!this.pausedForBackpressure || this.writableBytes >= this.maxWriteBufferBytes) return;
     this.pausedForBackpressure = false;
     // Frames read before the pause run first, in order; one that fills the buffer again pauses anew.
-    while (this.backlog.length > 0 && !this.pausedForBackpressure && !this.closed) this.dispatchNow(this.backlog.shift() as Frame);
-    if (!this.pausedForBackpressure) this.socket.resume();
+    while (this.backlog.length > 0 && !this.pausedForBackpressure && !this.closed) {
+      const frame = this.backlog.shift() as Frame;
+      this.backlogBytes -= frameBytes(frame);
+      this.dispatchNow(frame);
+    }
+    if (this.socketPaused && this.backlogBytes < BACKLOG_MAX_BYTES) {
+      this.socketPaused = false;
+      this.socket.resume();
+    }
   }
 
   /** Keeps the server-wide write budget in step with what this connection holds (approximate between flushes). */
@@ -258,15 +276,23 @@ export class FramedConnection {
     if (this.pauseReading && frame.type !== MessageType.Ping && frame.type !== MessageType.Pong && frame.type !== MessageType.Cancel) {
       if (this.backlog.length > 0 || this.writableBytes >= this.maxWriteBufferBytes) {
         this.backlog.push(frame);
+        this.backlogBytes += frameBytes(frame);
         this.pauseForBackpressure();
+        if (!this.socketPaused && this.backlogBytes >= BACKLOG_MAX_BYTES) {
+          this.socketPaused = true;
+          this.socket.pause();
+        }
         return;
       }
     }
     if (frame.type === MessageType.Cancel && this.backlog.length > 0) {
       // A call not started yet is cancelled by never starting it.
-      const before = this.backlog.length;
-      this.backlog = this.backlog.filter((f) => !(f.type === MessageType.Request && f.seq === frame.seq));
-      if (this.backlog.length !== before) return;
+      const index = this.backlog.findIndex((f) => f.type === MessageType.Request && f.seq === frame.seq);
+      if (index >= 0) {
+        this.backlogBytes -= frameBytes(this.backlog[index]);
+        this.backlog.splice(index, 1);
+        return;
+      }
     }
     this.dispatchNow(frame);
   }
@@ -317,6 +343,7 @@ export class FramedConnection {
     this.outbox = [];
     this.outboxBytes = 0;
     this.backlog = [];
+    this.backlogBytes = 0;
     this.reportWritable();
     this.options.pendingFrameBudget?.release(this.budgeted);
     this.budgeted = 0;
