@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { EventEmitter } from 'events';
 import { AddressInfo, createServer, Server as NetServer, Socket } from 'net';
-import { createServer as createTlsServer } from 'tls';
+import { createServer as createTlsServer, TLSSocket } from 'tls';
 import { PayloadCodec } from '../codec/payload-codec';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { ByteBudget } from '../connection/byte-budget';
@@ -200,7 +200,18 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   private createNetServer(): NetServer {
     const onConnection = (socket: Socket) => this.accept(socket);
     if (this.options.serverFactory) return this.options.serverFactory(onConnection);
-    if (this.options.tls) return createTlsServer(this.options.tls, onConnection);
+    if (this.options.tls) {
+      // A TLS handshake that never completes must not hold a socket (and a maxConnections slot)
+      // forever: bound it, and close on any handshake failure, which Node itself does not do
+      // for ERR_TLS_HANDSHAKE_TIMEOUT.
+      const handshakeTimeout = this.handshakeTimeoutMs > 0 ? this.handshakeTimeoutMs : undefined;
+      const server = createTlsServer({ handshakeTimeout, ...this.options.tls }, onConnection);
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+        this.limitedLog.warn(`tls-${err.code ?? 'error'}`, `TLS handshake from ${socket.remoteAddress ?? '?'} failed: ${err.message}`);
+        socket.destroy();
+      });
+      return server;
+    }
     return createServer(onConnection);
   }
 
