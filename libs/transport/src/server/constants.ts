@@ -4,6 +4,11 @@ export { DEFAULT_PORT as DEFAULT_SERVER_PORT } from '../protocol/constants';
 export const DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION = 1024;
 /** Connections accepted at once (net.Server.maxConnections). */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
+/**
+ * Connections from one remote address at once (`maxConnectionsPerAddress`): a tenth of
+ * DEFAULT_MAX_CONNECTIONS, so one host cannot lock every other out. 0 disables.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
 /** How long drain() lets in-flight calls finish before cutting them (close() cuts at once). */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 /** How long close() waits for each peer to finish the TCP close before destroying the socket: bounds close(). */

@@ -17,6 +17,8 @@ export interface RpcServerOptions
   serializers?: SerializerLike[];
   /** Default 10 000. */
   maxConnections?: number;
+  /** Connections from one remote address at once; more are closed on arrival. Default 1 000; 0 = no limit. */
+  maxConnectionsPerAddress?: number;
   /**
    * Bytes held in unfinished frames over all connections. A connection whose partial frame
    * would take the total over it is closed with PendingFramesLimitError. Default 128 MiB.

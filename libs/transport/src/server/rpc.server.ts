@@ -17,6 +17,7 @@ import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_SERVER_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
   DEFAULT_MAX_PENDING_FRAME_BYTES,
   DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES,
@@ -47,6 +48,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
   private readonly pendingFrames: ByteBudget;
+  private readonly perAddress = new Map<string, number>();
   private readonly writeBudget: ByteBudget;
   private netServer: NetServer | undefined;
   private draining = false;
@@ -70,6 +72,8 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     const server = this.createNetServer();
     this.netServer = server;
     server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    // Counted on the raw socket, before TLS or anything else is spent on it.
+    server.prependListener('connection', (socket: Socket) => this.admit(socket));
     let started = false;
     server.on('error', (err) => {
       this.logger.error(`RPC server error: ${err.message}`);
@@ -215,7 +219,27 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return createServer(onConnection);
   }
 
+  /** Enforces `maxConnectionsPerAddress`: one host must not take every slot of `maxConnections`. */
+  private admit(socket: Socket): void {
+    const limit = this.options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    const address = socket.remoteAddress ?? '?';
+    if (limit <= 0) return;
+    const count = (this.perAddress.get(address) ?? 0) + 1;
+    if (count > limit) {
+      this.limitedLog.warn('per-address-limit', `Refusing a connection from ${address}: it already has ${limit} (maxConnectionsPerAddress)`);
+      socket.destroy();
+      return;
+    }
+    this.perAddress.set(address, count);
+    socket.once('close', () => {
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+    });
+  }
+
   private accept(socket: Socket): void {
+    if (socket.destroyed) return;
     if (this.draining) {
       socket.destroy();
       return;
