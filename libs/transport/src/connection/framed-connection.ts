@@ -5,7 +5,7 @@ import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
 import { ReadTimeoutError } from '../errors/read-timeout.error';
 import { WriteBufferFullError } from '../errors/write-buffer-full.error';
 import { PendingFramesLimitError } from '../errors/pending-frames-limit.error';
-import { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES } from '../protocol/constants';
+import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
 import { encodeFrame } from '../protocol/frame-encoder';
 import { FrameDecoder } from '../protocol/frame-decoder';
 import { Frame, OutgoingFrame } from '../protocol/frame';
@@ -20,17 +20,13 @@ import {
   DEFAULT_MAX_WRITE_BUFFER_BYTES,
   DEFAULT_MISSED_HEARTBEATS,
   DEFAULT_FRAME_TIMEOUT_MS,
-  BACKLOG_MAX_BYTES,
 } from './constants';
+import { ReadBacklog } from './read-backlog';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
 
 const logger = new Logger('FramedConnection');
 
-/** Approximate bytes a decoded frame keeps alive (its body; metadata is small). */
-function frameBytes(frame: Frame): number {
-  return HEADER_BYTES + (frame.body?.length ?? 0);
-}
 
 /**
  * A framed, multiplexed connection over one socket, shared by client and server.
@@ -75,13 +71,8 @@ export class FramedConnection {
   private budgeted = 0;
   /** Outgoing bytes last reported to the shared write budget. */
   private writeBudgeted = 0;
-  /**
-   * Frames read while the write buffer was full, not yet handed to the handler: reading is
-   * paused, so this holds at most the rest of the last chunk read.
-   */
-  private backlog: Frame[] = [];
-  private backlogBytes = 0;
-  /** The socket itself is paused (the backlog reached BACKLOG_MAX_BYTES). */
+  private readonly backlog = new ReadBacklog();
+  /** The socket itself is paused (the backlog is full). */
   private socketPaused = false;
   /** When the write buffer went over its bound and stayed; 0 while under it. */
   private fullSince = 0;
@@ -217,12 +208,8 @@ export class FramedConnection {
     if (!this.pausedForBackpressure || this.writableBytes >= this.maxWriteBufferBytes) return;
     this.pausedForBackpressure = false;
     // Frames read before the pause run first, in order; one that fills the buffer again pauses anew.
-    while (this.backlog.length > 0 && !this.pausedForBackpressure && !this.closed) {
-      const frame = this.backlog.shift() as Frame;
-      this.backlogBytes -= frameBytes(frame);
-      this.dispatchNow(frame);
-    }
-    if (this.socketPaused && this.backlogBytes < BACKLOG_MAX_BYTES) {
+    while (!this.backlog.isEmpty && !this.pausedForBackpressure && !this.closed) this.dispatchNow(this.backlog.shift() as Frame);
+    if (this.socketPaused && !this.backlog.isFull) {
       this.socketPaused = false;
       this.socket.resume();
     }
@@ -274,26 +261,20 @@ export class FramedConnection {
     // Server side, with the write buffer full: stop starting work (and reading) until it drains.
     // PING/PONG and CANCEL still go through: they free resources or cost a few bytes.
     if (this.pauseReading && frame.type !== MessageType.Ping && frame.type !== MessageType.Pong && frame.type !== MessageType.Cancel) {
-      if (this.backlog.length > 0 || this.writableBytes >= this.maxWriteBufferBytes) {
+      const full = this.writableBytes >= this.maxWriteBufferBytes;
+      if (full || !this.backlog.isEmpty) {
         this.backlog.push(frame);
-        this.backlogBytes += frameBytes(frame);
         this.pauseForBackpressure();
-        if (!this.socketPaused && this.backlogBytes >= BACKLOG_MAX_BYTES) {
+        // Queued behind earlier frames while there is room: no 'drain' may come, so go on from here.
+        if (!full) setImmediate(() => this.onDrain());
+        if (!this.socketPaused && this.backlog.isFull) {
           this.socketPaused = true;
           this.socket.pause();
         }
         return;
       }
     }
-    if (frame.type === MessageType.Cancel && this.backlog.length > 0) {
-      // A call not started yet is cancelled by never starting it.
-      const index = this.backlog.findIndex((f) => f.type === MessageType.Request && f.seq === frame.seq);
-      if (index >= 0) {
-        this.backlogBytes -= frameBytes(this.backlog[index]);
-        this.backlog.splice(index, 1);
-        return;
-      }
-    }
+    if (frame.type === MessageType.Cancel && !this.backlog.isEmpty && this.backlog.dropRequest(frame.seq)) return;
     this.dispatchNow(frame);
   }
 
@@ -342,8 +323,7 @@ export class FramedConnection {
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     this.outbox = [];
     this.outboxBytes = 0;
-    this.backlog = [];
-    this.backlogBytes = 0;
+    this.backlog.clear();
     this.reportWritable();
     this.options.pendingFrameBudget?.release(this.budgeted);
     this.budgeted = 0;
@@ -370,8 +350,9 @@ export class FramedConnection {
     const now = Date.now();
     const { idle: idleMs, frame: frameMs, handshake: handshakeMs, stall: stallMs } = limits;
     if (stallMs > 0) {
-      if (this.writableBytes < this.maxWriteBufferBytes) this.fullSince = 0;
-      else if (this.fullSince === 0) this.fullSince = now;
+      // Hysteresis: the kernel taking a few more KiB now and then is not progress; draining half is.
+      if (this.writableBytes < this.maxWriteBufferBytes / 2) this.fullSince = 0;
+      else if (this.fullSince === 0 && this.writableBytes >= this.maxWriteBufferBytes) this.fullSince = now;
       else if (now - this.fullSince >= stallMs) {
         this.fail(new WriteBufferFullError(this.writableBytes, this.maxWriteBufferBytes));
         return;
