@@ -25,8 +25,8 @@ export interface FramedConnectionOptions {
   /** Shared cap on outgoing bytes over many connections (the server's `maxServerWriteBufferBytes`). */
   writeBudget?: ByteBudget;
   /**
-   * Close (WriteBufferFullError) when the outgoing buffer reached `maxWriteBufferBytes` and has
-   * not drained below half of it for this long: the peer is not reading. Default 0 (off; servers set DEFAULT_WRITE_STALL_TIMEOUT_MS).
+   * Close (WriteBufferFullError) when the outgoing buffer stays above half of
+   * `maxWriteBufferBytes` this long: the peer is not reading. Default 0 (off; servers set DEFAULT_WRITE_STALL_TIMEOUT_MS).
    */
   writeStallTimeoutMs?: number;
   /** Bound on buffered outgoing bytes. Default 64 MiB. */

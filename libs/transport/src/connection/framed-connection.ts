@@ -2,8 +2,6 @@ import { Logger } from '@nestjs/common';
 import { Socket } from 'net';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
-import { ReadTimeoutError } from '../errors/read-timeout.error';
-import { WriteBufferFullError } from '../errors/write-buffer-full.error';
 import { PendingFramesLimitError } from '../errors/pending-frames-limit.error';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
 import { encodeFrame } from '../protocol/frame-encoder';
@@ -22,6 +20,7 @@ import {
   DEFAULT_FRAME_TIMEOUT_MS,
 } from './constants';
 import { ReadBacklog } from './read-backlog';
+import { ReadWriteDeadlines } from './read-write-deadlines';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
 
@@ -63,9 +62,7 @@ export class FramedConnection {
   private pausedForBackpressure = false;
   private idleClosed = false;
   private deathTimer: NodeJS.Timeout | undefined;
-  private readonly openedAt = Date.now();
-  /** When the frame now being assembled got its first byte; 0 when none is partial. */
-  private partialSince = 0;
+  private readonly deadlines: ReadWriteDeadlines;
   private framesDispatched = 0;
   /** Partial-frame bytes last reported to the shared budget. */
   private budgeted = 0;
@@ -74,8 +71,6 @@ export class FramedConnection {
   private readonly backlog = new ReadBacklog();
   /** The socket itself is paused (the backlog is full). */
   private socketPaused = false;
-  /** When the write buffer went over its bound and stayed; 0 while under it. */
-  private fullSince = 0;
 
   constructor(
     readonly socket: Socket,
@@ -86,6 +81,12 @@ export class FramedConnection {
     this.maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
     this.pauseReading = options.pauseReadingWhenBackedUp ?? false;
     this.label = options.label ?? `${socket.remoteAddress}:${socket.remotePort}`;
+    this.deadlines = new ReadWriteDeadlines({
+      frameMs: options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS,
+      handshakeMs: options.handshakeTimeoutMs ?? 0,
+      stallMs: options.writeStallTimeoutMs ?? 0,
+      maxWriteBufferBytes: this.maxWriteBufferBytes,
+    });
     this.decoder = new FrameDecoder({ maxFrameBytes: this.maxFrameBytes, knownSerializerIds: options.knownSerializerIds });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -246,9 +247,7 @@ export class FramedConnection {
       if (!budget.tryUpdate(this.budgeted, held)) return this.fail(new PendingFramesLimitError(budget.used - this.budgeted + held, budget.limit));
       this.budgeted = held;
     }
-    // The read timeout runs from a frame's first byte: a completed frame restarts it.
-    if (this.decoder.bufferedBytes === 0) this.partialSince = 0;
-    else if (this.partialSince === 0 || this.framesDispatched !== before) this.partialSince = now;
+    this.deadlines.onRead(now, this.decoder.bufferedBytes, this.framesDispatched !== before);
   }
 
   private dispatch(frame: Frame): void {
@@ -281,7 +280,8 @@ export class FramedConnection {
   private dispatchNow(frame: Frame): void {
     switch (frame.type) {
       case MessageType.Ping:
-        this.send({ type: MessageType.Pong, seq: frame.seq });
+        // Not while the buffer is full: a peer that floods PINGs and never reads must not grow it.
+        if (this.writableBytes < this.maxWriteBufferBytes) this.send({ type: MessageType.Pong, seq: frame.seq });
         return;
       case MessageType.Pong:
         return;
@@ -342,28 +342,15 @@ export class FramedConnection {
     const others = [idle, frame, handshake, stall].filter((ms) => ms > 0);
     const period = heartbeat > 0 ? Math.max(1, Math.floor(heartbeat / 2)) : Math.max(1, Math.floor(Math.min(...others) / 4));
     const missed = Math.max(1, this.options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS);
-    this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, { idle, frame, handshake, stall }), period);
+    this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, idle), period);
     this.timer.unref();
   }
 
-  private tick(heartbeatMs: number, deadAfterMs: number, limits: { idle: number; frame: number; handshake: number; stall: number }): void {
+  private tick(heartbeatMs: number, deadAfterMs: number, idleMs: number): void {
     const now = Date.now();
-    const { idle: idleMs, frame: frameMs, handshake: handshakeMs, stall: stallMs } = limits;
-    if (stallMs > 0) {
-      // Hysteresis: the kernel taking a few more KiB now and then is not progress; draining half is.
-      if (this.writableBytes < this.maxWriteBufferBytes / 2) this.fullSince = 0;
-      else if (this.fullSince === 0 && this.writableBytes >= this.maxWriteBufferBytes) this.fullSince = now;
-      else if (now - this.fullSince >= stallMs) {
-        this.fail(new WriteBufferFullError(this.writableBytes, this.maxWriteBufferBytes));
-        return;
-      }
-    }
-    if (frameMs > 0 && this.partialSince > 0 && now - this.partialSince >= frameMs) {
-      this.fail(new ReadTimeoutError('frame', now - this.partialSince, frameMs));
-      return;
-    }
-    if (handshakeMs > 0 && !this.peerHeard && now - this.openedAt >= handshakeMs) {
-      this.fail(new ReadTimeoutError('handshake', now - this.openedAt, handshakeMs));
+    const exceeded = this.deadlines.check(now, this.peerHeard, this.writableBytes);
+    if (exceeded !== undefined) {
+      this.fail(exceeded);
       return;
     }
     if (heartbeatMs > 0) {

@@ -30,7 +30,7 @@ export interface RpcServerOptions
    * Per connection, `maxWriteBufferBytes` stops reading, then drops answers; see the README.
    */
   maxServerWriteBufferBytes?: number;
-  /** Close a connection whose write buffer reached `maxWriteBufferBytes` and stays above half of it this long (ms). Default 30 000; 0 = never. */
+  /** Close a connection whose write buffer stays above half of `maxWriteBufferBytes` this long (ms). Default 30 000; 0 = never. */
   writeStallTimeoutMs?: number;
   /** Default 1024; calls over it are refused with a retryable OVERLOADED error. */
   maxInFlightPerConnection?: number;
