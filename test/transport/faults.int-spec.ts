@@ -16,15 +16,7 @@ import {
   WriteBufferFullError,
 } from '@nestrpc/transport';
 import { waitFor } from '../support/wait-for';
-import { MathHarness, startMathServer } from './support';
-
-/** A raw socket that records whether the server closed it. */
-async function rawSocket(port: number): Promise<{ socket: Socket; closed: Promise<unknown> }> {
-  const socket = connect({ host: '127.0.0.1', port });
-  socket.on('error', () => undefined);
-  await once(socket, 'connect');
-  return { socket, closed: once(socket, 'close') };
-}
+import { MathHarness, rawSocket, startMathServer } from './support';
 
 describe('bad input and overload on the server', () => {
   let h: MathHarness;

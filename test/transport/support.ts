@@ -1,3 +1,5 @@
+import { once } from 'events';
+import { connect, Socket } from 'net';
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { RpcClient, RpcClientOptions, RpcServer, RpcServerOptions } from '@nestrpc/transport';
@@ -32,4 +34,16 @@ export async function startMathServer(options: RpcServerOptions = {}): Promise<M
       await app.close();
     },
   };
+}
+
+/**
+ * A raw TCP peer (an attacker or a buggy client) that records when the server closes it. It
+ * reads (and drops) what it gets unless `reads` is false: a peer that never reads sees no close.
+ */
+export async function rawSocket(port: number, reads = true): Promise<{ socket: Socket; closed: Promise<unknown> }> {
+  const socket = connect({ host: '127.0.0.1', port });
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  if (reads) socket.resume();
+  return { socket, closed: new Promise((resolve) => socket.once('close', resolve)) };
 }

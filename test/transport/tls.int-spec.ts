@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { firstValueFrom } from 'rxjs';
 import { ConnectionRefusedError } from '@nestrpc/transport';
-import { MathHarness, startMathServer } from './support';
+import { MathHarness, rawSocket, startMathServer } from './support';
 
 /** A throwaway self-signed certificate for 127.0.0.1, made with openssl for this run. */
 function selfSigned(): { key: Buffer; cert: Buffer } {
@@ -40,5 +40,28 @@ describe('transport over TLS', () => {
     const error = await firstValueFrom(client.send('sum', [1])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionRefusedError);
     expect((error as Error).message).toMatch(/self.signed|certificate/i);
+  });
+});
+
+describe('TLS handshakes that never complete', () => {
+  const { key, cert } = selfSigned();
+  let h: MathHarness;
+
+  beforeAll(async () => {
+    h = await startMathServer({ tls: { key, cert }, handshakeTimeoutMs: 500, maxConnections: 3 });
+  });
+
+  afterAll(() => h.close());
+
+  it('are closed after handshakeTimeoutMs and stop counting against maxConnections', async () => {
+    const silent = await Promise.all([0, 1, 2].map(() => rawSocket(h.port)));
+    const started = Date.now();
+    await Promise.all(silent.map((p) => p.closed));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(2_500);
+    // The slots are free again: a real client gets in.
+    const client = h.client({ tls: { ca: cert } });
+    await expect(firstValueFrom(client.send('sum', [1, 2]))).resolves.toBe(3);
   });
 });

@@ -1,12 +1,15 @@
 import { InvalidInstanceError } from '../errors/invalid-instance.error';
-import { DEFAULT_INSTANCE_WEIGHT, DEFAULT_PROTOCOL_VERSION, ServiceInstance, ServiceInstanceInit } from './service-instance';
+import { Logger } from '@nestjs/common';
+import { DEFAULT_INSTANCE_WEIGHT, DEFAULT_PROTOCOL_VERSION, MAX_INSTANCE_WEIGHT, ServiceInstance, ServiceInstanceInit } from './service-instance';
 import { isValidKeySegment, parseVersion, validateServiceName } from './validation';
+
+const logger = new Logger('ServiceRegistry');
 
 /**
  * Validates an instance and fills the defaults. Throws InvalidInstanceError, InvalidServiceNameError
  * or InvalidVersionError with the offending field. The result is frozen.
  */
-export function normalizeInstance(init: ServiceInstanceInit, now: () => number = Date.now): ServiceInstance {
+export function normalizeInstance(init: ServiceInstanceInit, now: () => number = Date.now, weights: 'reject' | 'clamp' = 'reject'): ServiceInstance {
   if (init === null || typeof init !== 'object') throw new InvalidInstanceError(undefined, 'must be an object');
   const id = init.id;
   if (!isValidKeySegment(id)) throw new InvalidInstanceError(typeof id === 'string' ? id : undefined, 'id must match [A-Za-z0-9_.:-]{1,200}');
@@ -17,8 +20,13 @@ export function normalizeInstance(init: ServiceInstanceInit, now: () => number =
   const version = parseVersion(init.version);
   if (typeof init.host !== 'string' || init.host.trim() === '') bad('host must be a non-empty string');
   if (!Number.isInteger(init.port) || init.port < 1 || init.port > 65_535) bad(`port must be an integer in 1..65535, got ${init.port}`);
-  const weight = init.weight ?? DEFAULT_INSTANCE_WEIGHT;
+  let weight = init.weight ?? DEFAULT_INSTANCE_WEIGHT;
   if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) bad(`weight must be a finite number ≥ 0, got ${weight}`);
+  if (weight > MAX_INSTANCE_WEIGHT) {
+    if (weights === 'reject') bad(`weight must be at most ${MAX_INSTANCE_WEIGHT} (MAX_INSTANCE_WEIGHT), got ${weight}`);
+    logger.warn(`Instance ${id} of ${service} is registered with weight ${weight}; using MAX_INSTANCE_WEIGHT=${MAX_INSTANCE_WEIGHT}`);
+    weight = MAX_INSTANCE_WEIGHT;
+  }
   const protocolVersion = init.protocolVersion ?? DEFAULT_PROTOCOL_VERSION;
   if (!Number.isInteger(protocolVersion) || protocolVersion < 0) bad(`protocolVersion must be an integer ≥ 0, got ${protocolVersion}`);
   const startedAt = init.startedAt ?? now();
@@ -45,7 +53,8 @@ export function normalizeInstance(init: ServiceInstanceInit, now: () => number =
 export function parseInstanceJson(text: string): ServiceInstance {
   const value: unknown = JSON.parse(text);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidInstanceError(undefined, 'value is not a JSON object');
-  return normalizeInstance(value as ServiceInstanceInit);
+  // Written by another process (maybe older, maybe hostile): an out-of-range weight is clamped, not fatal.
+  return normalizeInstance(value as ServiceInstanceInit, Date.now, 'clamp');
 }
 
 function stringList(value: unknown, field: string, bad: (reason: string) => never): readonly string[] {

@@ -27,7 +27,7 @@ export interface ServiceInstanceInit {
   version: string;
   host: string;
   port: number;
-  /** Default {@link DEFAULT_INSTANCE_WEIGHT} (1). */
+  /** Default {@link DEFAULT_INSTANCE_WEIGHT} (1); 0..{@link MAX_INSTANCE_WEIGHT} (10 000). */
   weight?: number;
   /** Default `[]` (unknown: callers use their own default serializer). */
   serializers?: readonly string[];
@@ -42,4 +42,10 @@ export interface ServiceInstanceInit {
 }
 
 export const DEFAULT_INSTANCE_WEIGHT = 1;
+/**
+ * Largest instance weight (a relative share of traffic, unitless). Above it `register()` and
+ * `update()` refuse the instance; a value read from the registry (written by another process)
+ * is clamped to it with a warning, so no one registration (e.g. weight 1e308) takes all traffic.
+ */
+export const MAX_INSTANCE_WEIGHT = 10_000;
 export const DEFAULT_PROTOCOL_VERSION = 1;

@@ -1,3 +1,5 @@
+import { ByteBudget } from './byte-budget';
+
 
 export interface FramedConnectionOptions {
   /** Largest frame accepted or sent. Default DEFAULT_MAX_FRAME_BYTES (8 MiB). */
@@ -10,6 +12,23 @@ export interface FramedConnectionOptions {
   missedHeartbeats?: number;
   /** Close after this long without application frames while nothing is in flight. Default 0 (off). */
   idleTimeoutMs?: number;
+  /**
+   * A frame once started must be complete within this many ms (ReadTimeoutError otherwise):
+   * any byte counts for the heartbeat, so without it a one-byte-a-second peer lives forever.
+   * Default DEFAULT_FRAME_TIMEOUT_MS (10 000); 0 disables. Checked at heartbeat resolution.
+   */
+  frameTimeoutMs?: number;
+  /** The first complete frame must arrive within this many ms of connecting. Default 0 (off; servers set it). */
+  handshakeTimeoutMs?: number;
+  /** Shared cap on partial-frame memory over many connections (the server's `maxPendingFrameBytes`). */
+  pendingFrameBudget?: ByteBudget;
+  /** Shared cap on outgoing bytes over many connections (the server's `maxServerWriteBufferBytes`). */
+  writeBudget?: ByteBudget;
+  /**
+   * Close (WriteBufferFullError) when the outgoing buffer stays above half of
+   * `maxWriteBufferBytes` this long: the peer is not reading. Default 0 (off; servers set DEFAULT_WRITE_STALL_TIMEOUT_MS).
+   */
+  writeStallTimeoutMs?: number;
   /** Bound on buffered outgoing bytes. Default 64 MiB. */
   maxWriteBufferBytes?: number;
   /**

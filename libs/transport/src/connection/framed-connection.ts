@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Socket } from 'net';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
+import { PendingFramesLimitError } from '../errors/pending-frames-limit.error';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/constants';
 import { encodeFrame } from '../protocol/frame-encoder';
 import { FrameDecoder } from '../protocol/frame-decoder';
@@ -16,11 +17,15 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_WRITE_BUFFER_BYTES,
   DEFAULT_MISSED_HEARTBEATS,
+  DEFAULT_FRAME_TIMEOUT_MS,
 } from './constants';
+import { ReadBacklog } from './read-backlog';
+import { ReadWriteDeadlines } from './read-write-deadlines';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
 
 const logger = new Logger('FramedConnection');
+
 
 /**
  * A framed, multiplexed connection over one socket, shared by client and server.
@@ -57,6 +62,15 @@ export class FramedConnection {
   private pausedForBackpressure = false;
   private idleClosed = false;
   private deathTimer: NodeJS.Timeout | undefined;
+  private readonly deadlines: ReadWriteDeadlines;
+  private framesDispatched = 0;
+  /** Partial-frame bytes last reported to the shared budget. */
+  private budgeted = 0;
+  /** Outgoing bytes last reported to the shared write budget. */
+  private writeBudgeted = 0;
+  private readonly backlog = new ReadBacklog();
+  /** The socket itself is paused (the backlog is full). */
+  private socketPaused = false;
 
   constructor(
     readonly socket: Socket,
@@ -67,6 +81,12 @@ export class FramedConnection {
     this.maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
     this.pauseReading = options.pauseReadingWhenBackedUp ?? false;
     this.label = options.label ?? `${socket.remoteAddress}:${socket.remotePort}`;
+    this.deadlines = new ReadWriteDeadlines({
+      frameMs: options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS,
+      handshakeMs: options.handshakeTimeoutMs ?? 0,
+      stallMs: options.writeStallTimeoutMs ?? 0,
+      maxWriteBufferBytes: this.maxWriteBufferBytes,
+    });
     this.decoder = new FrameDecoder({ maxFrameBytes: this.maxFrameBytes, knownSerializerIds: options.knownSerializerIds });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -93,7 +113,13 @@ export class FramedConnection {
 
   /** False when the outgoing buffer is over its bound: refuse new work rather than queue it. */
   get canWrite(): boolean {
-    return this.isOpen && this.writableBytes < this.maxWriteBufferBytes;
+    return this.isOpen && this.writableBytes < this.maxWriteBufferBytes && !this.overWriteBudget;
+  }
+
+  /** True when the server-wide write budget (`maxServerWriteBufferBytes`) is used up. */
+  get overWriteBudget(): boolean {
+    const budget = this.options.writeBudget;
+    return budget !== undefined && budget.used >= budget.limit;
   }
 
   get maxWriteBytes(): number {
@@ -110,6 +136,7 @@ export class FramedConnection {
     if (!this.isOpen) return;
     this.outbox.push(bytes);
     this.outboxBytes += bytes.length;
+    this.reportWritable();
     // A big batch goes out now rather than at the end of the tick, so the peer starts working
     // on it while we keep producing: both ends busy at once instead of taking turns.
     if (this.outboxBytes >= EARLY_FLUSH_BYTES || this.outbox.length >= EARLY_FLUSH_FRAMES) {
@@ -160,35 +187,101 @@ export class FramedConnection {
       for (const chunk of batch) this.socket.write(chunk);
       this.socket.uncork();
     }
+    this.reportWritable();
     if (this.pauseReading && !this.pausedForBackpressure && this.socket.writableLength >= this.maxWriteBufferBytes) {
-      this.pausedForBackpressure = true;
-      this.socket.pause();
+      this.pauseForBackpressure();
+    } else if (this.pausedForBackpressure && this.socket.writableLength < this.maxWriteBufferBytes) {
+      // The kernel took it all at once: no 'drain' will come, so resume from here.
+      setImmediate(() => this.onDrain());
     }
   }
 
+  /**
+   * Stops starting work: frames read from now on wait in the backlog. The socket keeps being
+   * read (so CANCEL and PING get through) until the backlog holds BACKLOG_MAX_BYTES.
+   */
+  private pauseForBackpressure(): void {
+    this.pausedForBackpressure = true;
+  }
+
   private onDrain(): void {
-    if (this.pausedForBackpressure) {
-      this.pausedForBackpressure = false;
+    this.reportWritable();
+    if (!this.pausedForBackpressure || this.writableBytes >= this.maxWriteBufferBytes) return;
+    this.pausedForBackpressure = false;
+    // Frames read before the pause run first, in order; one that fills the buffer again pauses anew.
+    while (!this.backlog.isEmpty && !this.pausedForBackpressure && !this.closed) this.dispatchNow(this.backlog.shift() as Frame);
+    if (this.socketPaused && !this.backlog.isFull) {
+      this.socketPaused = false;
       this.socket.resume();
     }
   }
 
+  /** Keeps the server-wide write budget in step with what this connection holds (approximate between flushes). */
+  private reportWritable(): void {
+    const budget = this.options.writeBudget;
+    if (budget === undefined) return;
+    const now = this.closed ? 0 : this.writableBytes;
+    budget.add(now - this.writeBudgeted); // accounted, never refused here: callers check canWrite first
+    this.writeBudgeted = now;
+  }
+
+  /** Bytes held for the frame being received and the memory that costs (tests, metrics). */
+  get pendingFrameBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+
+  get pendingFrameHeldBytes(): number {
+    return this.decoder.heldBytes;
+  }
+
   private onData(chunk: Buffer): void {
-    this.lastHeardAt = Date.now();
+    const now = Date.now();
+    this.lastHeardAt = now;
     this.pinged = false;
+    const before = this.framesDispatched;
     const error = this.decoder.feed(chunk, (frame) => this.dispatch(frame));
-    if (error !== undefined) this.fail(error);
+    if (error !== undefined) return this.fail(error);
+    const budget = this.options.pendingFrameBudget;
+    if (budget !== undefined && this.budgeted !== this.decoder.heldBytes) {
+      const held = this.decoder.heldBytes;
+      if (!budget.tryUpdate(this.budgeted, held)) return this.fail(new PendingFramesLimitError(budget.used - this.budgeted + held, budget.limit));
+      this.budgeted = held;
+    }
+    this.deadlines.onRead(now, this.decoder.bufferedBytes, this.framesDispatched !== before);
   }
 
   private dispatch(frame: Frame): void {
     if (this.closed) return;
+    this.framesDispatched++;
     if (!this.peerHeard) {
       this.peerHeard = true;
       this.handler.onPeerHeard?.(this);
     }
+    // Server side, with the write buffer full: stop starting work (and reading) until it drains.
+    // PING/PONG and CANCEL still go through: they free resources or cost a few bytes.
+    if (this.pauseReading && frame.type !== MessageType.Ping && frame.type !== MessageType.Pong && frame.type !== MessageType.Cancel) {
+      const full = this.writableBytes >= this.maxWriteBufferBytes;
+      if (full || !this.backlog.isEmpty) {
+        this.backlog.push(frame);
+        this.pauseForBackpressure();
+        // Queued behind earlier frames while there is room: no 'drain' may come, so go on from here.
+        if (!full) setImmediate(() => this.onDrain());
+        if (!this.socketPaused && this.backlog.isFull) {
+          this.socketPaused = true;
+          this.socket.pause();
+        }
+        return;
+      }
+    }
+    if (frame.type === MessageType.Cancel && !this.backlog.isEmpty && this.backlog.dropRequest(frame.seq)) return;
+    this.dispatchNow(frame);
+  }
+
+  private dispatchNow(frame: Frame): void {
     switch (frame.type) {
       case MessageType.Ping:
-        this.send({ type: MessageType.Pong, seq: frame.seq });
+        // Not while the buffer is full: a peer that floods PINGs and never reads must not grow it.
+        if (this.writableBytes < this.maxWriteBufferBytes) this.send({ type: MessageType.Pong, seq: frame.seq });
         return;
       case MessageType.Pong:
         return;
@@ -230,15 +323,24 @@ export class FramedConnection {
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     this.outbox = [];
     this.outboxBytes = 0;
+    this.backlog.clear();
+    this.reportWritable();
+    this.options.pendingFrameBudget?.release(this.budgeted);
+    this.budgeted = 0;
     this.handler.onClose(this.closeError, this);
   }
 
   private startTimer(): void {
     const heartbeat = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     const idle = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    if (heartbeat <= 0 && idle <= 0) return;
-    // One timer for both checks; with both on, idleness is checked at heartbeat resolution.
-    const period = heartbeat > 0 ? Math.max(1, Math.floor(heartbeat / 2)) : idle;
+    const frame = this.options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
+    const handshake = this.options.handshakeTimeoutMs ?? 0;
+    const stall = this.options.writeStallTimeoutMs ?? 0;
+    if (heartbeat <= 0 && idle <= 0 && frame <= 0 && handshake <= 0 && stall <= 0) return;
+    // One timer for every check; with heartbeats on, the others are checked at heartbeat
+    // resolution (half an interval), otherwise at a quarter of the shortest of them.
+    const others = [idle, frame, handshake, stall].filter((ms) => ms > 0);
+    const period = heartbeat > 0 ? Math.max(1, Math.floor(heartbeat / 2)) : Math.max(1, Math.floor(Math.min(...others) / 4));
     const missed = Math.max(1, this.options.missedHeartbeats ?? DEFAULT_MISSED_HEARTBEATS);
     this.timer = setInterval(() => this.tick(heartbeat, heartbeat * missed, idle), period);
     this.timer.unref();
@@ -246,6 +348,11 @@ export class FramedConnection {
 
   private tick(heartbeatMs: number, deadAfterMs: number, idleMs: number): void {
     const now = Date.now();
+    const exceeded = this.deadlines.check(now, this.peerHeard, this.writableBytes);
+    if (exceeded !== undefined) {
+      this.fail(exceeded);
+      return;
+    }
     if (heartbeatMs > 0) {
       const silentMs = now - this.lastHeardAt;
       if (silentMs >= deadAfterMs) {

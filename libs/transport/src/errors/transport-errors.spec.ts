@@ -1,3 +1,5 @@
+import { ResponseDroppedError } from './response-dropped.error';
+import { StreamBackpressureError } from './stream-backpressure.error';
 import { RemoteError } from './remote.error';
 import { ServerDrainingError } from './server-draining.error';
 import { ServerOverloadedError } from './server-overloaded.error';
@@ -6,7 +8,7 @@ import { UnknownPatternError } from './unknown-pattern.error';
 
 describe('transport error payloads', () => {
   it('round-trip to the same typed error', () => {
-    const cases = [new ServerDrainingError('a:1'), new ServerOverloadedError('busy'), new UnknownPatternError('nope')];
+    const cases = [new ServerDrainingError('a:1'), new ServerOverloadedError('busy'), new UnknownPatternError('nope'), new ResponseDroppedError('nope'), new StreamBackpressureError('nope')];
     for (const error of cases) {
       const back = fromTransportErrorPayload(toTransportErrorPayload(error, 'nope'), 'a:1');
       expect(back).toBeInstanceOf(error.constructor);

@@ -1,4 +1,6 @@
 import { RemoteError } from './remote.error';
+import { ResponseDroppedError } from './response-dropped.error';
+import { StreamBackpressureError } from './stream-backpressure.error';
 import { ServerClosedError } from './server-closed.error';
 import { RpcTimeoutError } from './timeout.error';
 import { RpcError } from './rpc.error';
@@ -36,6 +38,10 @@ export function fromTransportErrorPayload(payload: unknown, address: string): Rp
       return new RpcTimeoutError(p.pattern ?? '?', p.timeoutMs ?? 0);
     case 'SERVER_CLOSED':
       return new ServerClosedError(address);
+    case 'RESPONSE_DROPPED':
+      return new ResponseDroppedError(p.pattern ?? '?');
+    case 'STREAM_BACKPRESSURE':
+      return new StreamBackpressureError(p.pattern ?? '?');
     default:
       return new RemoteError(payload);
   }

@@ -23,6 +23,8 @@ export interface FrameDecoderOptions {
 export type FrameSink = (frame: Frame) => void;
 
 const NO_META: FrameMetadata = Object.freeze({}) as FrameMetadata;
+/** Smallest allocation for a partial frame once its header is known (avoids 1-byte regrowths). */
+const MIN_PARTIAL_BYTES = 1024;
 
 /**
  * Pure byte-stream → frame state machine: no sockets, no timers, no I/O.
@@ -30,12 +32,18 @@ const NO_META: FrameMetadata = Object.freeze({}) as FrameMetadata;
  * `feed()` never throws. It hands every complete frame to the sink and returns the first
  * protocol error, after which the decoder is failed for good (the stream is out of sync and
  * the only safe move is to close the connection). It never holds more than one frame's
- * worth of bytes (bounded by `maxFrameBytes`) plus one header.
+ * worth of bytes (bounded by `maxFrameBytes`), in one buffer at most twice the bytes received.
  */
 export class FrameDecoder {
   private readonly maxFrameBytes: number;
   private readonly known: Uint8Array | undefined;
-  private chunks: Buffer[] = [];
+  /**
+   * The one buffer a partial frame is copied into. Received chunks are never kept: a peer
+   * dripping one byte per TCP segment would otherwise pin one Buffer object (and its backing
+   * store) per byte, ~20–110 bytes of heap per byte held. Its capacity grows by doubling and
+   * never beyond the frame's declared size, so it is at most 2× the bytes held (+ a header).
+   */
+  private partial: Buffer | undefined;
   private buffered = 0;
   /** Total size of the frame being assembled, once its header has been read; 0 otherwise. */
   private expected = 0;
@@ -54,6 +62,11 @@ export class FrameDecoder {
     return this.buffered;
   }
 
+  /** Memory held for the partial frame (the buffer's capacity): what a dripping peer costs. */
+  get heldBytes(): number {
+    return this.partial?.length ?? 0;
+  }
+
   get error(): ProtocolError | undefined {
     return this.failure;
   }
@@ -63,9 +76,8 @@ export class FrameDecoder {
     if (chunk.length === 0) return undefined;
     try {
       if (this.buffered === 0) return this.feedFresh(chunk, sink);
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-      return this.drainBuffered(sink);
+      const used = this.feedPartial(chunk, sink);
+      return used < chunk.length ? this.feedFresh(chunk.subarray(used), sink) : undefined;
     } catch (err) {
       return this.fail(err instanceof ProtocolError ? err : new ProtocolError(`Undecodable frame: ${String(err)}`, { cause: err }));
     }
@@ -81,43 +93,52 @@ export class FrameDecoder {
       pos += size;
     }
     if (pos < chunk.length) {
-      const rest = pos === 0 ? chunk : chunk.subarray(pos);
-      this.chunks.push(rest);
-      this.buffered = rest.length;
-      this.expected = rest.length >= HEADER_BYTES ? this.checkHeader(rest, 0) : 0;
+      const rest = chunk.length - pos;
+      this.expected = rest >= HEADER_BYTES ? this.checkHeader(chunk, pos) : 0;
+      this.append(chunk, pos, rest);
     }
     return undefined;
   }
 
-  private drainBuffered(sink: FrameSink): ProtocolError | undefined {
-    for (;;) {
-      if (this.expected === 0) {
-        if (this.buffered < HEADER_BYTES) return undefined;
-        this.coalesce(HEADER_BYTES);
-        this.expected = this.checkHeader(this.chunks[0], 0);
-      }
-      if (this.buffered < this.expected) return undefined;
-      const size = this.expected;
-      this.coalesce(size);
-      const head = this.chunks[0];
-      const frame = this.parse(head, 0, size);
-      this.expected = 0;
-      this.buffered -= size;
-      if (head.length === size) this.chunks.shift();
-      else this.chunks[0] = head.subarray(size);
-      sink(frame);
-      if (this.buffered === 0) return undefined;
+  /**
+   * Copies into the partial frame only what it still needs (the header, then the body) and
+   * emits it once complete. Returns how many bytes of `chunk` were used; the rest starts fresh.
+   */
+  private feedPartial(chunk: Buffer, sink: FrameSink): number {
+    let used = 0;
+    if (this.expected === 0) {
+      used = Math.min(HEADER_BYTES - this.buffered, chunk.length);
+      this.append(chunk, 0, used);
+      if (this.buffered < HEADER_BYTES) return used;
+      this.expected = this.checkHeader(this.partial as Buffer, 0);
     }
+    const take = Math.min(this.expected - this.buffered, chunk.length - used);
+    this.append(chunk, used, take);
+    used += take;
+    if (this.buffered === this.expected) {
+      const whole = this.partial as Buffer;
+      const size = this.expected;
+      // The frame's body is a view of this buffer: hand it over and start the next one afresh.
+      this.partial = undefined;
+      this.buffered = 0;
+      this.expected = 0;
+      sink(this.parse(whole, 0, size));
+    }
+    return used;
   }
 
-  /** Makes chunks[0] at least `bytes` long by merging the leading chunks (only what is needed). */
-  private coalesce(bytes: number): void {
-    if (this.chunks[0].length >= bytes) return;
-    let take = 0;
-    let count = 0;
-    while (take < bytes) take += this.chunks[count++].length;
-    const merged = Buffer.concat(this.chunks.slice(0, count), take);
-    this.chunks.splice(0, count, merged);
+  private append(source: Buffer, from: number, count: number): void {
+    if (count === 0) return;
+    const needed = this.buffered + count;
+    const capacity = this.partial?.length ?? 0;
+    if (needed > capacity) {
+      const limit = this.expected > 0 ? this.expected : HEADER_BYTES;
+      const grown = Buffer.allocUnsafe(Math.min(limit, Math.max(needed, capacity * 2, MIN_PARTIAL_BYTES)));
+      if (this.partial !== undefined) this.partial.copy(grown, 0, 0, this.buffered);
+      this.partial = grown;
+    }
+    source.copy(this.partial as Buffer, this.buffered, from, from + count);
+    this.buffered = needed;
   }
 
   /** Validates the header at `pos` and returns the whole frame's size. */
@@ -157,7 +178,7 @@ export class FrameDecoder {
 
   private fail(error: ProtocolError): ProtocolError {
     this.failure = error;
-    this.chunks = [];
+    this.partial = undefined;
     this.buffered = 0;
     this.expected = 0;
     return error;

@@ -1,3 +1,4 @@
+import { Packr } from 'msgpackr';
 import { MSGPACK_SERIALIZER_ID } from './constants';
 import { MsgpackSerializer } from './msgpack.serializer';
 import { Serializer } from './serializer';
@@ -78,5 +79,31 @@ describe('MsgpackSerializer', () => {
   it('throws on truncated bodies', () => {
     const body = Buffer.from(msgpack.serialize({ text: 'a long enough string' }, ctx));
     expect(() => msgpack.deserialize(body.subarray(0, body.length - 3), ctx)).toThrow();
+  });
+});
+
+describe('MsgpackSerializer with bodies from a hostile peer', () => {
+  const rich = new Packr({ moreTypes: true, structuredClone: true });
+  const cyclic: Record<string, unknown> = { name: 'loop' };
+  cyclic.self = cyclic;
+  it.each([
+    ['a record (structure extension)', new Packr({ useRecords: true }).pack({ a: 1, b: 2 })],
+    ['an Error', rich.pack(new Error('boom'))],
+    ['a RegExp', rich.pack(/a+/g)],
+    ['a Set', rich.pack(new Set([1, 2]))],
+    ['a cyclic structure', rich.pack(cyclic)],
+  ])('refuses %s: only plain data, Date, binary and undefined are decoded', (_what, body) => {
+    expect(() => msgpack.deserialize(Buffer.from(body), ctx)).toThrow(/extension type/);
+  });
+
+  it('still decodes what the docs promise, and a declared count larger than the body', () => {
+    const value = { d: new Date(0), b: Buffer.from('x'), u: undefined, n: [1, -1, 1.5, 2 ** 40, 'é'] };
+    expect(roundTrip(value)).toEqual(value);
+    expect(() => msgpack.deserialize(Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff]), ctx)).toThrow(RangeError);
+  });
+
+  it('keeps records working when both sides ask for them', () => {
+    const withRecords = new MsgpackSerializer({ useRecords: true });
+    expect(roundTrip({ a: 1, b: [2] }, withRecords)).toEqual({ a: 1, b: [2] });
   });
 });

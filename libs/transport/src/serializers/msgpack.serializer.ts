@@ -1,5 +1,6 @@
 import { Options, Packr } from 'msgpackr';
 import { MSGPACK_SERIALIZER_ID } from './constants';
+import { assertPlainMsgpack } from './msgpack-ext-check';
 import { Serializer } from './serializer';
 
 export type MsgpackSerializerOptions = Options;
@@ -11,15 +12,20 @@ export type MsgpackSerializerOptions = Options;
  * `undefined` (also inside objects and arrays) as `undefined`.
  * Records (msgpackr's structure extension) are off by default so any MessagePack peer can read
  * the bodies; pass `{ useRecords: true }` on both sides for extra speed on repeated shapes.
+ * Without such options, bodies carrying msgpackr's other extensions (records, Error, RegExp,
+ * Set, cyclic structures) are refused: decoded values are plain data, Date, Buffer, undefined.
  */
 export class MsgpackSerializer extends Serializer {
   readonly id = MSGPACK_SERIALIZER_ID;
   readonly name = 'msgpack';
   private readonly packr: Packr;
+  /** Refuse msgpackr's object-building extensions from peers unless records/structured clone were asked for. */
+  private readonly plainOnly: boolean;
 
   constructor(options: MsgpackSerializerOptions = {}) {
     super();
     this.packr = new Packr({ useRecords: false, copyBuffers: true, ...options });
+    this.plainOnly = options.useRecords !== true && options.structuredClone !== true && options.moreTypes !== true && options.structures === undefined;
   }
 
   serialize(value: unknown): Uint8Array {
@@ -27,6 +33,7 @@ export class MsgpackSerializer extends Serializer {
   }
 
   deserialize(body: Buffer): unknown {
+    if (this.plainOnly) assertPlainMsgpack(body);
     return this.packr.unpack(body);
   }
 }

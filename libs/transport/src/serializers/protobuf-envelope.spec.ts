@@ -1,5 +1,6 @@
-import { decodeEnvelope, encodeEnvelope } from './protobuf-envelope';
-import { ENVELOPE_TYPE_NAME, envelopeRoot, envelopeType } from './protobuf-envelope.schema';
+import { Writer } from 'protobufjs';
+import { decodeEnvelope, encodeEnvelope, MAX_ENVELOPE_BIGINT_DIGITS } from './protobuf-envelope';
+import { ENVELOPE_TYPE_NAME, EnvelopeField, envelopeRoot, envelopeType } from './protobuf-envelope.schema';
 
 const GOOGLE_VALUE = {
   nested: {
@@ -67,5 +68,22 @@ describe('protobuf envelope codec', () => {
   it('refuses nested lengths that overrun their parent', () => {
     // struct_value of declared length 5 that only holds 2 bytes of content
     expect(() => decodeEnvelope(Buffer.from([0x2a, 0x05, 0x0a, 0x00]))).toThrow(RangeError);
+  });
+});
+
+describe('protobuf envelope bigint bounds', () => {
+  const bigintBody = (digits: string) => Writer.create().uint32((EnvelopeField.BigInt << 3) | 2).string(digits).finish();
+
+  it(`refuses a bigint longer than MAX_ENVELOPE_BIGINT_DIGITS (${MAX_ENVELOPE_BIGINT_DIGITS}) before parsing it`, () => {
+    // 1 MiB of digits: BigInt() alone would take tens of ms (8 MiB took ~2 s); refused from its length.
+    expect(() => decodeEnvelope(bigintBody('9'.repeat(1024 * 1024)))).toThrow(RangeError);
+    expect(() => decodeEnvelope(bigintBody('9'.repeat(MAX_ENVELOPE_BIGINT_DIGITS + 1)))).toThrow(/MAX_ENVELOPE_BIGINT_DIGITS/);
+    expect(() => encodeEnvelope(10n ** BigInt(MAX_ENVELOPE_BIGINT_DIGITS))).toThrow(RangeError);
+  });
+
+  it('keeps bigints up to the bound and refuses non-decimal text', () => {
+    const big = -(10n ** BigInt(MAX_ENVELOPE_BIGINT_DIGITS - 2));
+    expect(decodeEnvelope(encodeEnvelope(big))).toBe(big);
+    expect(() => decodeEnvelope(bigintBody('0x1f'))).toThrow(/decimal/);
   });
 });

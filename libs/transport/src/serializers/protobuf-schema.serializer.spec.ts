@@ -137,6 +137,23 @@ describe('ProtobufSerializer (schema per pattern)', () => {
     expect(() => s.deserialize(Buffer.from([0x0a, 0x05, 0x61]), ctx('request'))).toThrow(SerializationError);
   });
 
+  it('refuses a body that does not match the pattern\'s schema instead of decoding it into defaults', () => {
+    const s = new ProtobufSerializer({ root: protoPath, types: TYPES });
+    const envelope = Buffer.from(new ProtobufSerializer().serialize({ anything: 'else' }, ctx('response', 'other')));
+    // An envelope Value (field 5, a struct) sent where shop.v1.User is expected: field 5 is the enum `status`.
+    expect(() => s.deserialize(envelope, ctx('response'))).toThrow(SerializationError);
+    // A GetUser where a User is expected decodes (field 1 is a string in both), but wrong wire types do not:
+    const wrongWire = Buffer.from([(4 << 3) | 2, 1, 0x41]); // User.age (uint32, varint) sent as bytes
+    expect(() => s.deserialize(wrongWire, ctx('response'))).toThrow(/wire type 2, expected 0/);
+    const unknownField = Buffer.from([0x98, 0x06, 1]); // field 99, varint
+    expect(() => s.deserialize(unknownField, ctx('response'))).toThrow(/field number 99/);
+    const nestedWrong = Buffer.from([(7 << 3) | 2, 2, (1 << 3) | 0, 5]); // Address.city as a varint
+    expect(() => s.deserialize(nestedWrong, ctx('response'))).toThrow(/Address.city/);
+    // Packed repeated scalars and the empty message (all defaults, a valid encoding) still decode.
+    expect(s.deserialize(Buffer.alloc(0), ctx('request'))).toEqual({ userId: '' });
+    expect(s.deserialize(Buffer.from(s.serialize(user, ctx('response'))), ctx('response'))).toMatchObject({ id: 'u1', age: 42 });
+  });
+
   it('fails at construction on unknown types or a missing root', () => {
     expect(() => new ProtobufSerializer({ root: protoPath, types: { p: { request: 'shop.v1.Nope' } } })).toThrow(/shop.v1.Nope/);
     expect(() => new ProtobufSerializer({ root: protoPath, types: { p: { request: 'shop.v1.Status' } } })).toThrow(/not a message type/);

@@ -3,6 +3,7 @@ import { SerializationError } from '../errors/serialization.error';
 import { PROTOBUF_SERIALIZER_ID } from './constants';
 import { decodeEnvelope, encodeEnvelope } from './protobuf-envelope';
 import { compileSchemaCheck, SchemaCheck } from './protobuf-schema-check';
+import { assertWireMatches } from './protobuf-wire-check';
 import { PayloadKind, SerializeContext, Serializer } from './serializer';
 
 /** Fully qualified message type names for the payloads of one pattern; omitted kinds use the envelope. */
@@ -85,6 +86,7 @@ export class ProtobufSerializer extends Serializer {
     const compiled = this.lookup(context);
     try {
       if (compiled === undefined) return decodeEnvelope(body);
+      assertWireMatches(compiled.type, body);
       const message = compiled.type.decode(compiled.copyBody ? Buffer.from(body) : body);
       return compiled.type.toObject(message, this.conversion);
     } catch (err) {

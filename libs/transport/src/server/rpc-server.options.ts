@@ -4,7 +4,11 @@ import { FramedConnectionOptions } from '../connection/framed-connection.options
 import { SerializerLike } from '../serializers/serializer-registry';
 
 export interface RpcServerOptions
-  extends Pick<FramedConnectionOptions, 'maxFrameBytes' | 'heartbeatIntervalMs' | 'missedHeartbeats' | 'idleTimeoutMs' | 'maxWriteBufferBytes'> {
+  extends Pick<FramedConnectionOptions, 'maxFrameBytes' | 'heartbeatIntervalMs' | 'missedHeartbeats' | 'maxWriteBufferBytes' | 'frameTimeoutMs'> {
+  /** Close connections with no application frame and nothing in flight for this long. Default 300 000 (5 min); 0 = never. */
+  idleTimeoutMs?: number;
+  /** A new connection must send a complete frame (and finish TLS) within this many ms. Default 10 000; 0 = never. */
+  handshakeTimeoutMs?: number;
   /** Interface to bind. Default '0.0.0.0'. */
   host?: string;
   /** Port to bind; 0 picks a free one (read it back with `address()`). Default 7100. */
@@ -13,6 +17,21 @@ export interface RpcServerOptions
   serializers?: SerializerLike[];
   /** Default 10 000. */
   maxConnections?: number;
+  /** Connections from one remote address at once; more are closed on arrival. Default 1 000; 0 = no limit. */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Bytes held in unfinished frames over all connections. A connection whose partial frame
+   * would take the total over it is closed with PendingFramesLimitError. Default 128 MiB.
+   */
+  maxPendingFrameBytes?: number;
+  /**
+   * Unread answers (bytes) held over all connections. Above it calls are refused with retryable
+   * ServerOverloadedError and finished answers are dropped (ResponseDroppedError). Default 256 MiB.
+   * Per connection, `maxWriteBufferBytes` stops reading, then drops answers; see the README.
+   */
+  maxServerWriteBufferBytes?: number;
+  /** Close a connection whose write buffer stays above half of `maxWriteBufferBytes` this long (ms). Default 30 000; 0 = never. */
+  writeStallTimeoutMs?: number;
   /** Default 1024; calls over it are refused with a retryable OVERLOADED error. */
   maxInFlightPerConnection?: number;
   /** How long drain() (graceful stop; the server starter's shutdown) lets calls finish. close() does not wait. Default 10 000 ms. */
@@ -32,3 +51,14 @@ export type RpcServerEvents = {
   draining: () => void;
   error: (error: Error) => void;
 };
+
+/** One connection's memory, as `RpcServer.connectionStats()` reports it. */
+export interface ConnectionStats {
+  peer: string;
+  /** Bytes received of a frame not yet complete. */
+  pendingFrameBytes: number;
+  /** Memory holding them (the partial-frame buffer's capacity). */
+  pendingFrameHeldBytes: number;
+  /** Answers accepted but not yet taken by the kernel. */
+  writableBytes: number;
+}

@@ -2,23 +2,32 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { EventEmitter } from 'events';
 import { AddressInfo, createServer, Server as NetServer, Socket } from 'net';
-import { createServer as createTlsServer } from 'tls';
+import { createServer as createTlsServer, TLSSocket } from 'tls';
 import { PayloadCodec } from '../codec/payload-codec';
 import { ConnectionHandler } from '../connection/connection-handler';
+import { ByteBudget } from '../connection/byte-budget';
 import { FramedConnection } from '../connection/framed-connection';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
+import { RpcError } from '../errors/rpc.error';
+import { LogLimiter } from '../logging/log-limiter';
 import { NO_MESSAGE_HANDLER_MESSAGE } from '../errors/unknown-pattern.error';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import {
   DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_SERVER_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
+  DEFAULT_MAX_PENDING_FRAME_BYTES,
+  DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES,
+  DEFAULT_WRITE_STALL_TIMEOUT_MS,
   DEFAULT_SERVER_HOST,
   DEFAULT_SERVER_PORT,
   SERVER_CLOSE_GRACE_MS,
 } from './constants';
 import { RpcContext } from './rpc.context';
-import { RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
+import { ConnectionStats, RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
 import { ServerConnection, ServerConnectionHost } from './server-connection';
 
 /**
@@ -32,11 +41,15 @@ import { ServerConnection, ServerConnectionHost } from './server-connection';
  */
 export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implements CustomTransportStrategy, ServerConnectionHost {
   override readonly logger = new Logger(RpcServer.name);
+  readonly limitedLog = new LogLimiter(this.logger);
   readonly serializers: SerializerRegistry;
   readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
+  private readonly pendingFrames: ByteBudget;
+  private readonly perAddress = new Map<string, number>();
+  private readonly writeBudget: ByteBudget;
   private netServer: NetServer | undefined;
   private draining = false;
   private drainWaiters: (() => void)[] = [];
@@ -50,6 +63,8 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     this.serializers = new SerializerRegistry(options.serializers ?? DEFAULT_SERIALIZERS);
     this.codec = new PayloadCodec(this.serializers, options.maxFrameBytes);
     this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+    this.pendingFrames = new ByteBudget(options.maxPendingFrameBytes ?? DEFAULT_MAX_PENDING_FRAME_BYTES);
+    this.writeBudget = new ByteBudget(options.maxServerWriteBufferBytes ?? DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES);
     this.events.on('error', () => undefined); // errors are logged; listeners are optional
   }
 
@@ -57,6 +72,8 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     const server = this.createNetServer();
     this.netServer = server;
     server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    // Counted on the raw socket, before TLS or anything else is spent on it.
+    server.prependListener('connection', (socket: Socket) => this.admit(socket));
     let started = false;
     server.on('error', (err) => {
       this.logger.error(`RPC server error: ${err.message}`);
@@ -107,8 +124,32 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return this.draining;
   }
 
+  private get handshakeTimeoutMs(): number {
+    return this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  }
+
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Memory held in unfinished frames over all connections (bounded by `maxPendingFrameBytes`). */
+  get pendingFrameBytes(): number {
+    return this.pendingFrames.used;
+  }
+
+  /** Unread answers held over all connections (bounded by `maxServerWriteBufferBytes`, approximate between writes). */
+  get writeBufferBytes(): number {
+    return this.writeBudget.used;
+  }
+
+  /** What each connection holds now (bytes of a partial frame received, bytes waiting to be written): tests and metrics. */
+  connectionStats(): ConnectionStats[] {
+    return [...this.connections].map(({ peer, connection }) => ({
+      peer,
+      pendingFrameBytes: connection.pendingFrameBytes,
+      pendingFrameHeldBytes: connection.pendingFrameHeldBytes,
+      writableBytes: connection.writableBytes,
+    }));
   }
 
   /** Calls running now, over all connections. */
@@ -137,7 +178,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   dispatchEvent(pattern: string, data: unknown, context: RpcContext): void {
     const handler = this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern);
     if (handler == null || !handler.isEventHandler) {
-      this.logger.error(`${NO_MESSAGE_HANDLER_MESSAGE} Event pattern: ${pattern}`);
+      this.limitedLog.error('event-unknown-pattern', `${NO_MESSAGE_HANDLER_MESSAGE} Event pattern: ${pattern}`);
       return;
     }
     this.handleEvent(pattern, { pattern, data }, context).catch((err: Error) =>
@@ -153,7 +194,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     this.connections.delete(connection);
     // A client closing its side is routine; anything else (reset, protocol error, dead peer) is worth a warning.
     if (error !== undefined && !this.draining && !(error instanceof ConnectionClosedError)) {
-      this.logger.warn(`Connection ${connection.peer} closed: ${error.message}`);
+      this.limitedLog.warn(`closed-${error instanceof RpcError ? error.code : ((error as NodeJS.ErrnoException).code ?? error.name)}`, `Connection ${connection.peer} closed: ${error.message}`);
     }
     this.events.emit('disconnect', connection.peer, error);
     if (this.draining) this.checkDrained();
@@ -163,22 +204,58 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   private createNetServer(): NetServer {
     const onConnection = (socket: Socket) => this.accept(socket);
     if (this.options.serverFactory) return this.options.serverFactory(onConnection);
-    if (this.options.tls) return createTlsServer(this.options.tls, onConnection);
+    if (this.options.tls) {
+      // A TLS handshake that never completes must not hold a socket (and a maxConnections slot)
+      // forever: bound it, and close on any handshake failure, which Node itself does not do
+      // for ERR_TLS_HANDSHAKE_TIMEOUT.
+      const handshakeTimeout = this.handshakeTimeoutMs > 0 ? this.handshakeTimeoutMs : undefined;
+      const server = createTlsServer({ handshakeTimeout, ...this.options.tls }, onConnection);
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+        this.limitedLog.warn(`tls-${err.code ?? 'error'}`, `TLS handshake from ${socket.remoteAddress ?? '?'} failed: ${err.message}`);
+        socket.destroy();
+      });
+      return server;
+    }
     return createServer(onConnection);
   }
 
+  /** Enforces `maxConnectionsPerAddress`: one host must not take every slot of `maxConnections`. */
+  private admit(socket: Socket): void {
+    const limit = this.options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    const address = socket.remoteAddress ?? '?';
+    if (limit <= 0) return;
+    const count = (this.perAddress.get(address) ?? 0) + 1;
+    if (count > limit) {
+      this.limitedLog.warn('per-address-limit', `Refusing a connection from ${address}: it already has ${limit} (maxConnectionsPerAddress)`);
+      socket.destroy();
+      return;
+    }
+    this.perAddress.set(address, count);
+    socket.once('close', () => {
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+    });
+  }
+
   private accept(socket: Socket): void {
+    if (socket.destroyed) return;
     if (this.draining) {
       socket.destroy();
       return;
     }
-    const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, idleTimeoutMs, maxWriteBufferBytes } = this.options;
+    const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, maxWriteBufferBytes, frameTimeoutMs } = this.options;
     const connection = new ServerConnection(this, (handler: ConnectionHandler) =>
       new FramedConnection(socket, handler, {
         maxFrameBytes,
         heartbeatIntervalMs,
         missedHeartbeats,
-        idleTimeoutMs,
+        idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULT_SERVER_IDLE_TIMEOUT_MS,
+        handshakeTimeoutMs: this.handshakeTimeoutMs,
+        frameTimeoutMs,
+        pendingFrameBudget: this.pendingFrames,
+        writeBudget: this.writeBudget,
+        writeStallTimeoutMs: this.options.writeStallTimeoutMs ?? DEFAULT_WRITE_STALL_TIMEOUT_MS,
         maxWriteBufferBytes,
         knownSerializerIds: this.serializers.ids(),
         pauseReadingWhenBackedUp: true,
@@ -216,6 +293,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     const gone = this.connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.goneWaiters.push(resolve));
     for (const connection of this.connections) connection.connection.close(undefined, SERVER_CLOSE_GRACE_MS);
     await Promise.all([stopped, gone]);
+    this.limitedLog.flush();
     this.netServer = undefined;
     this._status$.next('closed');
   }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { LogLimiter } from '../logging/log-limiter';
 import { MessageHandler } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 import { PayloadCodec } from '../codec/payload-codec';
@@ -17,6 +18,7 @@ function setup(handlers: Record<string, MessageHandler>, options: { draining?: b
     codec: new PayloadCodec(new SerializerRegistry(DEFAULT_SERIALIZERS)),
     maxInFlightPerConnection: options.maxInFlight ?? 10,
     logger: new Logger('test', { timestamp: false }),
+    limitedLog: new LogLimiter(new Logger('test', { timestamp: false })),
     isDraining: () => options.draining === true,
     findRequestHandler: (pattern) => handlers[pattern],
     dispatchEvent: () => undefined,

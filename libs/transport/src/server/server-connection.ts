@@ -2,12 +2,15 @@ import { LoggerService } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { isObservable, Observable, Subscription } from 'rxjs';
 import { PayloadCodec } from '../codec/payload-codec';
+import { LogLimiter } from '../logging/log-limiter';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
 import { RpcError } from '../errors/rpc.error';
 import { ServerClosedError } from '../errors/server-closed.error';
 import { ServerDrainingError } from '../errors/server-draining.error';
 import { ServerOverloadedError } from '../errors/server-overloaded.error';
+import { ResponseDroppedError } from '../errors/response-dropped.error';
+import { StreamBackpressureError } from '../errors/stream-backpressure.error';
 import { RpcTimeoutError } from '../errors/timeout.error';
 import { toTransportErrorPayload } from '../errors/transport-errors';
 import { UnknownPatternError } from '../errors/unknown-pattern.error';
@@ -24,6 +27,8 @@ export interface ServerConnectionHost {
   readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
   readonly logger: LoggerService;
+  /** For lines a peer can trigger at will: one per reason per window, with a count. */
+  readonly limitedLog: LogLimiter;
   isDraining(): boolean;
   findRequestHandler(pattern: string): MessageHandler | undefined;
   dispatchEvent(pattern: string, data: unknown, context: RpcContext): void;
@@ -90,7 +95,7 @@ export class ServerConnection implements ConnectionHandler {
         return this.cancel(frame.seq);
       default:
         // Answers and GOAWAY only flow server → client; a client sending them is confused but harmless.
-        this.host.logger.warn?.(`Ignoring ${MessageType[frame.type]} frame from ${this.peer}`);
+        this.host.limitedLog.warn(`ignored-${frame.type}`, `Ignoring ${MessageType[frame.type]} frame from ${this.peer}`);
     }
   }
 
@@ -104,6 +109,7 @@ export class ServerConnection implements ConnectionHandler {
     const pattern = frame.meta.pattern ?? '';
     this.lastSeq = seq;
     if (this.host.isDraining()) return this.refuse(frame, new ServerDrainingError(this.peer));
+    if (this.connection.overWriteBudget) return this.refuse(frame, new ServerOverloadedError('The server holds maxServerWriteBufferBytes of unread answers'));
     if (this.inFlight.has(seq)) return this.refuse(frame, new ServerOverloadedError(`Sequence id ${seq} is already in flight`));
     if (this.inFlight.size >= this.host.maxInFlightPerConnection) {
       return this.refuse(frame, new ServerOverloadedError(`${this.host.maxInFlightPerConnection} calls already in flight on this connection (maxInFlightPerConnection)`));
@@ -196,6 +202,7 @@ export class ServerConnection implements ConnectionHandler {
 
   /** Encodes and sends one answer; if the value cannot be sent, the caller gets a transport error instead. */
   private answer(call: InFlight, type: MessageType, value: unknown, kind: PayloadKind): void {
+    if (!this.connection.canWrite && this.connection.isOpen) return this.shed(call, type);
     try {
       this.connection.write(this.host.codec.encode(call.serializer, { type, seq: call.seq, value, kind, pattern: call.pattern }));
       return;
@@ -204,6 +211,19 @@ export class ServerConnection implements ConnectionHandler {
       this.host.logger.error(`Cannot send ${MessageType[type]} for "${call.pattern}" to ${this.peer}: ${failure.message}`);
       this.sendTransportError(call.seq, call.serializer, failure, call.pattern, type === MessageType.StreamNext ? MessageType.StreamError : type);
     }
+    if (type === MessageType.StreamNext) this.cancel(call.seq);
+  }
+
+  /**
+   * The write buffer is full (this connection's or the server's): the answer is not queued, so
+   * memory stays bounded; the caller gets a small typed error instead, and a stream ends.
+   */
+  private shed(call: InFlight, type: MessageType): void {
+    const buffered = this.connection.writableBytes;
+    const streaming = type === MessageType.StreamNext || type === MessageType.StreamError;
+    const error = streaming ? new StreamBackpressureError(call.pattern, buffered) : new ResponseDroppedError(call.pattern);
+    this.host.limitedLog.warn(`shed-${error.code}`, `${error.message} (${this.peer}, ${buffered} bytes unread)`);
+    this.sendTransportError(call.seq, call.serializer, error, call.pattern, streaming ? MessageType.StreamError : MessageType.Error);
     if (type === MessageType.StreamNext) this.cancel(call.seq);
   }
 
@@ -234,7 +254,7 @@ export class ServerConnection implements ConnectionHandler {
     try {
       data = this.host.codec.decode(frame, pattern, 'event');
     } catch (err) {
-      this.host.logger.error(`Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
+      this.host.limitedLog.error(`event-${(err as RpcError).code ?? 'undecodable'}`, `Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
       return;
     }
     const call: ServerCallState = { seq: frame.seq, peer: this.peer, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
