@@ -7,3 +7,4 @@ export * from './server';
 export * from './client';
 export * from './contract';
 export * from './context';
+export * from './instrumentation';
