@@ -1,5 +1,5 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
-import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
+import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, RegistryHealth, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
 import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, InvalidMessageError, rpcInstrumentation } from '@nestrpc/transport';
 import { traced } from './cluster/traced-call';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
@@ -82,6 +82,16 @@ export class RpcClusterClient extends ClientProxy {
   /** The instances currently known (for health pages and tests). */
   instances(): ReturnType<InstancePool['healthy']> {
     return this.pool.all;
+  }
+
+  /** Instances taking traffic now (for health checks). */
+  healthyInstances(): ReturnType<InstancePool['healthy']> {
+    return this.pool.healthy();
+  }
+
+  /** The registry's lease and watch state, when the registry keeps one (etcd does). */
+  registryHealth(): RegistryHealth | undefined {
+    return this.registry.health?.();
   }
 
   isEjected(id: string): boolean {

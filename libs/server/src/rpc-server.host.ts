@@ -22,6 +22,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   private readonly ownsRegistry: boolean;
   private registered: ServiceInstance[] = [];
   private stopped: Promise<void> | undefined;
+  private listening = false;
 
   constructor(
     @Inject(RPC_SERVER_MODULE_OPTIONS) private readonly options: RpcServerModuleOptions,
@@ -31,6 +32,21 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
     const config = options.registry;
     this.ownsRegistry = config !== undefined && 'etcd' in config;
     this.registry = config === undefined ? undefined : 'etcd' in config ? new EtcdRegistry({ ...config.etcd, namespace: options.namespace }) : config.use;
+  }
+
+  /**
+   * What a readiness check needs: `stopping` turns true the moment shutdown begins, before
+   * deregistering, so an orchestrator stops routing while consumers still find the instance.
+   */
+  health(): RpcServerHealth {
+    const registry = this.registry?.health?.();
+    return {
+      listening: this.listening,
+      stopping: this.stopped !== undefined || this.server.isDraining(),
+      usesRegistry: this.registry !== undefined,
+      registered: this.registered.length,
+      leaseAlive: registry?.leaseAlive ?? this.registry !== undefined,
+    };
   }
 
   /** The registered instances (empty without a registry). */
@@ -45,6 +61,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
       for (const { pattern, handler, isEvent } of this.explorer.exploreMessagePatterns()) this.server.addHandler(pattern, handler, isEvent);
     }
     await new Promise<void>((resolve, reject) => this.server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    this.listening = true;
     if (this.registry === undefined) return;
     try {
       await this.register(services);
@@ -104,6 +121,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
     }
     // drain(), not close(): close() is Nest's prompt stop and cuts in-flight calls at once.
     await this.server.drain();
+    this.listening = false;
     if (registry !== undefined && this.ownsRegistry) await registry.close();
   }
 
@@ -117,4 +135,15 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   private get graceMs(): number {
     return this.options.deregisterGraceMs ?? DEFAULT_DEREGISTER_GRACE_MS;
   }
+}
+
+/** RpcServerHost.health(): the facts a terminus indicator turns into up/down. */
+export interface RpcServerHealth {
+  readonly listening: boolean;
+  /** Shutdown has begun (deregistering, grace, drain). */
+  readonly stopping: boolean;
+  readonly usesRegistry: boolean;
+  /** Instances registered now (one per service version). */
+  readonly registered: number;
+  readonly leaseAlive: boolean;
 }

@@ -237,7 +237,7 @@ export class InstancePool {
         this.retire(member);
       }
     }
-    rpcInstrumentation()?.cluster?.({ type: 'instances', service: this.service, byVersion: countByVersion(list) });
+    rpcInstrumentation()?.cluster?.({ type: 'instances', service: this.service, range: this.range, byVersion: countByVersion(list) });
   }
 
   /** Lets a departed instance's connection finish its in-flight calls, then closes it. */

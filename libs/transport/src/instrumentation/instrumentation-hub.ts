@@ -47,7 +47,7 @@ function combine(list: readonly RpcInstrumentation[]): RpcInstrumentation {
     },
     serverRejected: (pattern, error) => each('serverRejected').forEach((i) => i.serverRejected!(pattern, error)),
     serverConnectionOpened: (socket) => each('serverConnectionOpened').forEach((i) => i.serverConnectionOpened!(socket)),
-    serverConnectionClosed: (socket) => each('serverConnectionClosed').forEach((i) => i.serverConnectionClosed!(socket)),
+    serverConnectionClosed: (socket, error) => each('serverConnectionClosed').forEach((i) => i.serverConnectionClosed!(socket, error)),
     serverFrameIn: () => each('serverFrameIn').forEach((i) => i.serverFrameIn!()),
     serverFrameOut: () => each('serverFrameOut').forEach((i) => i.serverFrameOut!()),
     clientReconnect: (address) => each('clientReconnect').forEach((i) => i.clientReconnect!(address)),

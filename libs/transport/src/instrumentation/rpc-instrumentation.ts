@@ -46,7 +46,7 @@ export type ClusterSignal =
   | { readonly type: 'attempt'; readonly service: string }
   | { readonly type: 'retry-budget-exhausted'; readonly service: string }
   | { readonly type: 'ejected'; readonly service: string }
-  | { readonly type: 'instances'; readonly service: string; readonly byVersion: ReadonlyMap<string, number> };
+  | { readonly type: 'instances'; readonly service: string; readonly range: string; readonly byVersion: ReadonlyMap<string, number> };
 
 /**
  * Hooks the transport and the cluster client call at call start/end. Every hook is optional;
@@ -60,7 +60,8 @@ export interface RpcInstrumentation {
   serverRejected?(pattern: string, error: unknown): void;
   /** Byte counters are read from the socket itself (no per-frame cost): sum them when scraped. */
   serverConnectionOpened?(socket: SocketCounters): void;
-  serverConnectionClosed?(socket: SocketCounters): void;
+  /** `error` is why it closed, when it failed (e.g. FrameTooLargeError). */
+  serverConnectionClosed?(socket: SocketCounters, error?: unknown): void;
   serverFrameIn?(): void;
   serverFrameOut?(): void;
   clientReconnect?(address: string): void;

@@ -103,7 +103,7 @@ export class ServerConnection implements ConnectionHandler {
 
   onClose(error: Error | undefined): void {
     for (const seq of [...this.inFlight.keys()]) this.cancel(seq);
-    rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket);
+    rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket, error);
     this.host.onConnectionClosed(this, error);
   }
 
