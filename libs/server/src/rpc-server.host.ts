@@ -23,6 +23,8 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   private registered: ServiceInstance[] = [];
   private stopped: Promise<void> | undefined;
   private listening = false;
+  /** Set synchronously as stop() begins (`stopped` is assigned only after stop() first awaits). */
+  private stopping = false;
 
   constructor(
     @Inject(RPC_SERVER_MODULE_OPTIONS) private readonly options: RpcServerModuleOptions,
@@ -42,7 +44,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
     const registry = this.registry?.health?.();
     return {
       listening: this.listening,
-      stopping: this.stopped !== undefined || this.server.isDraining(),
+      stopping: this.stopping || this.server.isDraining(),
       usesRegistry: this.registry !== undefined,
       registered: this.registered.length,
       leaseAlive: registry?.leaseAlive ?? this.registry !== undefined,
@@ -112,6 +114,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async stop(): Promise<void> {
+    this.stopping = true;
     const registry = this.registry;
     if (registry !== undefined && this.registered.length > 0) {
       await Promise.allSettled(this.registered.map((instance) => registry.deregister(instance.id)));

@@ -12,7 +12,7 @@ export interface RpcClientHealthOptions {
 /**
  * For each declared contract: how many instances in its version range take traffic, and whether
  * the registry serves them live or from its last known list. Down when a required contract has
- * none; degraded (still 200) when every contract has some but a watch serves from cache.
+ * none; up otherwise, also while a watch serves from cache (calls still work; the detail says so).
  */
 @Injectable()
 export class RpcClientHealthIndicator {
@@ -40,6 +40,7 @@ export class RpcClientHealthIndicator {
       if (available === 0 && !options.optional?.includes(client.service)) missing.push(`${client.service}@${client.range}`);
     }
     if (missing.length > 0) return check.down({ contracts, message: `no instance available for ${missing.join(', ')}` });
-    return cached ? check.degraded({ contracts, message: 'registry unreachable: serving the last known instances' }) : check.up({ contracts });
+    // Serving from cache is still ready: calls work on the last known instances (the detail says so).
+    return cached ? check.up({ contracts, message: 'registry unreachable: serving the last known instances' }) : check.up({ contracts });
   }
 }
