@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from 'util';
 import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
-import { RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
+import { createRpcTracing, RpcMetrics } from '@nestrpc/observability';
+import { installRpcInstrumentation, RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
+import { Registry } from 'prom-client';
 import { BenchModule } from '../nest/bench.controller';
 import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
@@ -11,11 +13,17 @@ export type NestrpcSerializerName = 'json' | 'msgpack' | 'protobuf';
 export interface NestrpcVariant {
   /** false turns heartbeats off on both ends (0 interval), to show what liveness costs. */
   heartbeats?: boolean;
+  /**
+   * true installs nestrpc tracing and metrics in both processes, with no OpenTelemetry SDK
+   * registered (the API's no-op): what instrumentation costs an app that has not set up tracing.
+   */
+  instrumented?: boolean;
 }
 
 /** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
   const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
+  if (variant.instrumented === true) instrument();
   return {
     probe: () => probeSerializer(serializer),
     startServer: () => startServer(heartbeatIntervalMs),
@@ -54,4 +62,13 @@ function probeSerializer(name: NestrpcSerializerName): string | undefined {
   } catch (err) {
     return `${name} serializer failed: ${(err as Error).message}`;
   }
+}
+
+/** Tracing (API only, no SDK) and Prometheus metrics, as RpcObservabilityModule installs them; once per process. */
+let instrumented = false;
+function instrument(): void {
+  if (instrumented) return;
+  instrumented = true;
+  installRpcInstrumentation(createRpcTracing());
+  installRpcInstrumentation(new RpcMetrics({ registry: new Registry() }));
 }

@@ -47,13 +47,14 @@ describe('server readiness', () => {
 
     // createApplicationContext also initializes: the server listens and registers before it returns.
     const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
-    indicator = app.get(RpcServerHealthIndicator);
-    expect(indicator.isHealthy()['rpc-server']).toMatchObject({ status: 'up', listening: true, registered: 1, leaseAlive: true, stopping: false });
+    const ready = app.get(RpcServerHealthIndicator);
+    indicator = ready;
+    expect(ready.isHealthy()['rpc-server']).toMatchObject({ status: 'up', listening: true, registered: 1, leaseAlive: true, stopping: false });
     expect((await real.instances('PingService')).length).toBe(1);
 
     await app.close();
     expect(atDeregister).toEqual(['down', 'listed']);
-    expect(indicator.isHealthy()['rpc-server']).toMatchObject({ status: 'down', stopping: true });
+    expect(ready.isHealthy()['rpc-server']).toMatchObject({ status: 'down', stopping: true });
     await real.close();
   });
 });
