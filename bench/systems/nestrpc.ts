@@ -1,9 +1,7 @@
 import { isDeepStrictEqual } from 'util';
 import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
-import { createRpcTracing, RpcMetrics } from '@nestrpc/observability';
 import { installRpcInstrumentation, RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
-import { Registry } from 'prom-client';
 import { BenchModule } from '../nest/bench.controller';
 import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
@@ -23,11 +21,11 @@ export interface NestrpcVariant {
 /** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
   const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
-  if (variant.instrumented === true) instrument();
+  const ready = variant.instrumented === true ? instrument : async () => undefined;
   return {
     probe: () => probeSerializer(serializer),
-    startServer: () => startServer(heartbeatIntervalMs),
-    createClient: (options) => createClient(options, serializer, heartbeatIntervalMs),
+    startServer: async () => (await ready(), startServer(heartbeatIntervalMs)),
+    createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs)),
   };
 }
 
@@ -65,10 +63,15 @@ function probeSerializer(name: NestrpcSerializerName): string | undefined {
 }
 
 /** Tracing (API only, no SDK) and Prometheus metrics, as RpcObservabilityModule installs them; once per process. */
-let instrumented = false;
-function instrument(): void {
-  if (instrumented) return;
-  instrumented = true;
-  installRpcInstrumentation(createRpcTracing());
-  installRpcInstrumentation(new RpcMetrics({ registry: new Registry() }));
+let instrumented: Promise<void> | undefined;
+function instrument(): Promise<void> {
+  // Loaded only by this variant (and only its files, not the Nest/terminus parts of the package).
+  instrumented ??= (async () => {
+    const { createRpcTracing } = await import('@nestrpc/observability/tracing/rpc-tracing');
+    const { RpcMetrics } = await import('@nestrpc/observability/metrics/rpc-metrics');
+    const { Registry } = await import('prom-client');
+    installRpcInstrumentation(createRpcTracing());
+    installRpcInstrumentation(new RpcMetrics({ registry: new Registry() }));
+  })();
+  return instrumented;
 }

@@ -1,5 +1,6 @@
 import type { CallProbe, ClusterSignal, LogicalCallInfo, LogicalCallProbe, RpcCallInfo, RpcInstrumentation, SocketCounters } from '@nestrpc/transport';
-import { Counter, Gauge, Histogram, register as globalRegistry, Registry } from 'prom-client';
+import { Counter, Gauge, register as globalRegistry, Registry } from 'prom-client';
+import { CallSeries } from './call-series';
 import { splitPattern } from '../tracing/rpc-semantics';
 import { rejectionReason, StatusLabels } from './status-label';
 
@@ -32,17 +33,15 @@ export class RpcMetrics implements RpcInstrumentation {
   /** Per service, per watched range: instances by version (ranges overlap: a version counts once). */
   private readonly watched = new Map<string, Map<string, ReadonlyMap<string, number>>>();
 
-  private readonly serverCalls: Counter<'service' | 'method' | 'status'>;
-  private readonly serverDuration: Histogram<'service' | 'method' | 'status'>;
-  private readonly serverInFlight: Gauge<'service'>;
+  private readonly serverCalls: CallSeries;
+  /** In flight per service (server) and per service/instance (client), read when scraped. */
+  private readonly serverInFlight = new Map<string, number>();
+  private readonly clientInFlight = new Map<string, { labels: { service: string; instance: string }; value: number }>();
   private readonly rejected: Counter<'reason'>;
   private readonly serverFramesIn: Counter;
   private readonly serverFramesOut: Counter;
-  private readonly clientCalls: Counter<'service' | 'method' | 'status'>;
-  private readonly clientDuration: Histogram<'service' | 'method' | 'status'>;
-  private readonly clientRequests: Counter<'service' | 'method' | 'status'>;
-  private readonly clientRequestDuration: Histogram<'service' | 'method' | 'status'>;
-  private readonly clientInFlight: Gauge<'service' | 'instance'>;
+  private readonly clientCalls: CallSeries;
+  private readonly clientRequests: CallSeries;
   private readonly clientAttempts: Counter<'service'>;
   private readonly clientRetries: Counter<'service'>;
   private readonly clientBudgetExhausted: Counter<'service'>;
@@ -57,20 +56,22 @@ export class RpcMetrics implements RpcInstrumentation {
     const registers = [registry];
     const sockets = this.openSockets;
     const self = this;
-    this.serverCalls = new Counter({ name: `${p}server_calls_total`, help: 'Calls handled, by outcome (OK or error code).', labelNames: ['service', 'method', 'status'], registers });
-    this.serverDuration = new Histogram({ name: `${p}server_call_duration_seconds`, help: 'Time from receiving a call to its last answer.', labelNames: ['service', 'method', 'status'], buckets, registers });
-    this.serverInFlight = new Gauge({ name: `${p}server_calls_in_flight`, help: 'Calls being handled now.', labelNames: ['service'], registers });
+    this.serverCalls = new CallSeries(buckets);
+    this.serverCalls.register(registry, `${p}server_calls_total`, 'Calls handled, by outcome (OK or error code).', `${p}server_call_duration_seconds`, 'Time from receiving a call to its last answer.');
+    const serverInFlight = this.serverInFlight;
+    new Gauge({ name: `${p}server_calls_in_flight`, help: 'Calls being handled now.', labelNames: ['service'], registers, collect() { for (const [service, value] of serverInFlight) this.set({ service }, value); } });
     this.rejected = new Counter({ name: `${p}server_rejected_total`, help: 'Calls refused before running: overload, draining, too_large, unknown_pattern, invalid.', labelNames: ['reason'], registers });
     this.serverFramesIn = new Counter({ name: `${p}server_frames_received_total`, help: 'Call frames received (requests, events, cancels).', registers });
     this.serverFramesOut = new Counter({ name: `${p}server_frames_sent_total`, help: 'Answer frames sent.', registers });
     new Gauge({ name: `${p}server_connections`, help: 'Open server connections.', registers, collect() { this.set(sockets.size); } });
     new Counter({ name: `${p}server_received_bytes_total`, help: 'Bytes read from server sockets.', registers, collect() { this.reset(); this.inc(self.bytes('bytesRead')); } });
     new Counter({ name: `${p}server_sent_bytes_total`, help: 'Bytes written to server sockets.', registers, collect() { this.reset(); this.inc(self.bytes('bytesWritten')); } });
-    this.clientCalls = new Counter({ name: `${p}client_calls_total`, help: 'Logical calls through the cluster client, by outcome.', labelNames: ['service', 'method', 'status'], registers });
-    this.clientDuration = new Histogram({ name: `${p}client_call_duration_seconds`, help: 'Logical call time, retries included.', labelNames: ['service', 'method', 'status'], buckets, registers });
-    this.clientRequests = new Counter({ name: `${p}client_requests_total`, help: 'Requests sent on a connection (one per attempt), by outcome.', labelNames: ['service', 'method', 'status'], registers });
-    this.clientRequestDuration = new Histogram({ name: `${p}client_request_duration_seconds`, help: 'Time from sending a request to its last answer.', labelNames: ['service', 'method', 'status'], buckets, registers });
-    this.clientInFlight = new Gauge({ name: `${p}client_requests_in_flight`, help: 'Requests awaiting an answer (per instance with instanceLabels).', labelNames: ['service', 'instance'], registers });
+    this.clientCalls = new CallSeries(buckets);
+    this.clientCalls.register(registry, `${p}client_calls_total`, 'Logical calls through the cluster client, by outcome.', `${p}client_call_duration_seconds`, 'Logical call time, retries included.');
+    this.clientRequests = new CallSeries(buckets);
+    this.clientRequests.register(registry, `${p}client_requests_total`, 'Requests sent on a connection (one per attempt), by outcome.', `${p}client_request_duration_seconds`, 'Time from sending a request to its last answer.');
+    const clientInFlight = this.clientInFlight;
+    new Gauge({ name: `${p}client_requests_in_flight`, help: 'Requests awaiting an answer (per instance with instanceLabels).', labelNames: ['service', 'instance'], registers, collect() { for (const { labels, value } of clientInFlight.values()) this.set(labels, value); } });
     this.clientAttempts = new Counter({ name: `${p}client_attempts_total`, help: 'Attempts on instances made by the cluster client.', labelNames: ['service'], registers });
     this.clientRetries = new Counter({ name: `${p}client_retries_total`, help: 'Attempts beyond the first of a logical call (failover, forks).', labelNames: ['service'], registers });
     this.clientBudgetExhausted = new Counter({ name: `${p}client_retry_budget_exhausted_total`, help: 'Retries not made because the retry budget was spent.', labelNames: ['service'], registers });
@@ -80,55 +81,49 @@ export class RpcMetrics implements RpcInstrumentation {
   }
 
   serverCall(info: RpcCallInfo): CallProbe {
-    const { service, method } = splitPattern(info.pattern);
-    if (info.kind === 'event') {
-      return { run: (fn) => fn(), end: (error) => this.serverCalls.inc({ service, method, status: this.statuses.of(error) }) };
-    }
-    const started = process.hrtime.bigint();
-    this.serverInFlight.inc({ service });
+    const pattern = info.pattern;
+    const started = performance.now();
+    if (info.kind === 'event') return { run: (fn) => fn(), end: (error) => this.serverCalls.record(pattern, this.statuses.of(error), 0) };
+    const service = serviceOf(pattern);
+    this.serverInFlight.set(service, (this.serverInFlight.get(service) ?? 0) + 1);
     return {
       run: (fn) => fn(),
       end: (error) => {
-        const status = this.statuses.of(error);
-        this.serverInFlight.dec({ service });
-        this.serverCalls.inc({ service, method, status });
-        this.serverDuration.observe({ service, method, status }, secondsSince(started));
+        this.serverInFlight.set(service, (this.serverInFlight.get(service) ?? 1) - 1);
+        this.serverCalls.record(pattern, this.statuses.of(error), (performance.now() - started) / 1e3);
       },
     };
   }
 
   clientCall(info: RpcCallInfo): CallProbe {
-    const { service, method } = splitPattern(info.pattern);
+    const pattern = info.pattern;
     if (info.kind === 'event') {
-      this.clientRequests.inc({ service, method, status: 'OK' });
+      this.clientRequests.record(pattern, 'OK', 0);
       return NOOP_PROBE;
     }
-    const started = process.hrtime.bigint();
-    const flight = { service, instance: this.options.instanceLabels === true ? info.peer : '' };
-    this.clientInFlight.inc(flight);
+    const started = performance.now();
+    const instance = this.options.instanceLabels === true ? info.peer : '';
+    const key = instance === '' ? pattern : `${pattern}\u0000${instance}`;
+    let flight = this.clientInFlight.get(key);
+    if (flight === undefined) this.clientInFlight.set(key, (flight = { labels: { service: serviceOf(pattern), instance }, value: 0 }));
+    const counted = flight;
+    counted.value++;
     return {
       run: (fn) => fn(),
       end: (error) => {
-        const status = this.statuses.of(error);
-        this.clientInFlight.dec(flight);
-        this.clientRequests.inc({ service, method, status });
-        this.clientRequestDuration.observe({ service, method, status }, secondsSince(started));
+        counted.value--;
+        this.clientRequests.record(pattern, this.statuses.of(error), (performance.now() - started) / 1e3);
       },
     };
   }
 
   logicalCall(info: LogicalCallInfo): LogicalCallProbe {
-    const { method } = splitPattern(info.pattern);
-    const service = info.service;
-    const started = process.hrtime.bigint();
+    const { service, pattern } = info;
+    const started = performance.now();
     return {
       run: (fn) => fn(),
       retried: () => this.clientRetries.inc({ service }),
-      end: (error) => {
-        const status = this.statuses.of(error);
-        this.clientCalls.inc({ service, method, status });
-        this.clientDuration.observe({ service, method, status }, secondsSince(started));
-      },
+      end: (error) => this.clientCalls.record(pattern, this.statuses.of(error), (performance.now() - started) / 1e3),
     };
   }
 
@@ -214,6 +209,6 @@ export class RpcMetrics implements RpcInstrumentation {
   }
 }
 
-function secondsSince(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
+function serviceOf(pattern: string): string {
+  return splitPattern(pattern).service;
 }

@@ -1,4 +1,4 @@
-import { Context, context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import { Context, context, ProxyTracerProvider, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import type { CallProbe, LogicalCallInfo, LogicalCallProbe, RpcCallInfo, RpcInstrumentation } from '@nestrpc/transport';
 import { extractTraceContext, injectTraceContext, TraceCarrier } from './trace-context';
 import { errorTypeOf, RPC_SYSTEM, splitAddress, splitPattern } from './rpc-semantics';
@@ -19,11 +19,22 @@ export function createRpcTracing(options: RpcTracingOptions = {}): RpcInstrument
   const name = options.tracerName ?? '@nestrpc/observability';
   // Looked up per span: the app may register its provider after this instrumentation is installed.
   const tracer = (): Tracer => trace.getTracer(name);
+  // No SDK: no probe at all. The call scope and the frame already pass an inherited traceparent
+  // on unchanged, which is all a no-op span would do, at the cost of a few property reads.
   return {
-    serverCall: (info) => serverSpan(tracer(), info),
-    clientCall: (info) => clientSpan(tracer(), info),
-    logicalCall: (info) => logicalSpan(tracer(), info),
+    serverCall: (info) => (sdkRegistered() ? serverSpan(tracer(), info) : undefined),
+    clientCall: (info) => (sdkRegistered() ? clientSpan(tracer(), info) : undefined),
+    logicalCall: (info) => (sdkRegistered() ? logicalSpan(tracer(), info) : undefined),
   };
+}
+
+/** What the global proxy delegates to while no SDK has registered a provider (the API's no-op singleton). */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** True once an SDK (any TracerProvider) is registered globally. */
+export function sdkRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER;
 }
 
 function attributesOf(info: { pattern: string }): Record<string, string> {

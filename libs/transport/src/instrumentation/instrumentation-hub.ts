@@ -33,8 +33,18 @@ export function noopProbe(): LogicalCallProbe {
 function combine(list: readonly RpcInstrumentation[]): RpcInstrumentation {
   if (list.length === 1) return list[0];
   const all = [...list];
-  const each = <K extends keyof RpcInstrumentation>(key: K) => all.filter((i) => i[key] !== undefined);
-  const probes = (started: CallProbe[]): CallProbe => ({
+  // Which instrumentations have each hook, computed once per install (not per call).
+  const lists = new Map<keyof RpcInstrumentation, RpcInstrumentation[]>();
+  const each = <K extends keyof RpcInstrumentation>(key: K): RpcInstrumentation[] => {
+    let list = lists.get(key);
+    if (list === undefined) lists.set(key, (list = all.filter((i) => i[key] !== undefined)));
+    return list;
+  };
+  const probes = (all: Array<CallProbe | undefined>): CallProbe | undefined => {
+    const started = all.filter((probe): probe is CallProbe => probe !== undefined);
+    return started.length === 0 ? undefined : started.length === 1 ? started[0] : combined(started);
+  };
+  const combined = (started: CallProbe[]): CallProbe => ({
     run: <T>(fn: () => T): T => started.reduceRight<() => T>((inner, probe) => () => probe.run(inner), fn)(),
     end: (error?: unknown) => started.forEach((probe) => probe.end(error)),
   });
@@ -42,8 +52,11 @@ function combine(list: readonly RpcInstrumentation[]): RpcInstrumentation {
     serverCall: (info: RpcCallInfo) => probes(each('serverCall').map((i) => i.serverCall!(info))),
     clientCall: (info: RpcCallInfo) => probes(each('clientCall').map((i) => i.clientCall!(info))),
     logicalCall: (info: LogicalCallInfo) => {
-      const started = each('logicalCall').map((i) => i.logicalCall!(info));
-      return { ...probes(started), retried: () => started.forEach((probe) => probe.retried()) };
+      const started = each('logicalCall')
+        .map((i) => i.logicalCall!(info))
+        .filter((probe): probe is LogicalCallProbe => probe !== undefined);
+      if (started.length <= 1) return started[0];
+      return { ...combined(started), retried: () => started.forEach((probe) => probe.retried()) };
     },
     serverRejected: (pattern, error) => each('serverRejected').forEach((i) => i.serverRejected!(pattern, error)),
     serverConnectionOpened: (socket) => each('serverConnectionOpened').forEach((i) => i.serverConnectionOpened!(socket)),

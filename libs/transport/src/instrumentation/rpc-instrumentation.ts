@@ -53,9 +53,10 @@ export type ClusterSignal =
  * with none installed the call path does one `undefined` check (see `rpcInstrumentation()`).
  */
 export interface RpcInstrumentation {
-  serverCall?(info: RpcCallInfo): CallProbe;
-  clientCall?(info: RpcCallInfo): CallProbe;
-  logicalCall?(info: LogicalCallInfo): LogicalCallProbe;
+  /** Start hooks may return undefined: nothing to follow for this call (e.g. tracing without an SDK). */
+  serverCall?(info: RpcCallInfo): CallProbe | undefined;
+  clientCall?(info: RpcCallInfo): CallProbe | undefined;
+  logicalCall?(info: LogicalCallInfo): LogicalCallProbe | undefined;
   /** The server refused a call before running it (overload, draining, too large, unknown pattern). */
   serverRejected?(pattern: string, error: unknown): void;
   /** Byte counters are read from the socket itself (no per-frame cost): sum them when scraped. */
