@@ -138,6 +138,8 @@ export class ServerConnection implements ConnectionHandler {
       cancelled: false,
       subscription: undefined,
       deadlineTimer: undefined,
+      probe: undefined,
+      failure: undefined,
     };
     this.inFlight.set(seq, call);
     const timeoutMs = frame.meta.timeoutMs ?? 0;
