@@ -114,8 +114,9 @@ async function main(): Promise<void> {
   const port = await consumerPort(Number(process.env.CONSUMER_PORT ?? 3000));
   apps.push(startApp('consumer', 'consumer', { ...common, HTTP_PORT: String(port) }, output, 3));
   note('Starting 3 providers and the consumer...');
-  await Promise.all(apps.map((a) => a.ready));
+  const [firstProvider] = await Promise.all(apps.map((a) => a.ready));
   const consumer = `http://127.0.0.1:${port}`;
+  const provider = `http://127.0.0.1:${firstProvider.http}`;
   await waitFor('the consumer to discover 3 HelloService instances', async () => {
     await getJson(`${consumer}/hello?name=probe`);
     await getJson(`${consumer}/hello2?name=probe`);
@@ -135,6 +136,8 @@ async function main(): Promise<void> {
   say(`  curl -X POST '${consumer}/stock/pear/reserve?quantity=99'   # domain error → HTTP 409`);
   say(`  curl '${consumer}/instances'                  # what discovery sees`);
   say(`  open ${consumer}/dashboard                    # live dashboard: services, weights, health, call rates`);
+  say(`  curl '${consumer}/metrics'; curl '${provider}/metrics'   # Prometheus metrics (docs/observability.md)`);
+  say(`  curl '${consumer}/health'; curl '${provider}/health'     # readiness: contracts available / registered, not draining`);
   say(`  ETCD_ENDPOINTS=${etcd.endpoints} npm run nestrpc -- ls   # the fleet, from the CLI (docs/operations.md)`);
   say('\nSample calls:');
   await samples(consumer);

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'util';
 import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
-import { RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
+import { installRpcInstrumentation, RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
 import { BenchModule } from '../nest/bench.controller';
 import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
@@ -11,15 +11,21 @@ export type NestrpcSerializerName = 'json' | 'msgpack' | 'protobuf';
 export interface NestrpcVariant {
   /** false turns heartbeats off on both ends (0 interval), to show what liveness costs. */
   heartbeats?: boolean;
+  /**
+   * true installs nestrpc tracing and metrics in both processes, with no OpenTelemetry SDK
+   * registered (the API's no-op): what instrumentation costs an app that has not set up tracing.
+   */
+  instrumented?: boolean;
 }
 
 /** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
   const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
+  const ready = variant.instrumented === true ? instrument : async () => undefined;
   return {
     probe: () => probeSerializer(serializer),
-    startServer: () => startServer(heartbeatIntervalMs),
-    createClient: (options) => createClient(options, serializer, heartbeatIntervalMs),
+    startServer: async () => (await ready(), startServer(heartbeatIntervalMs)),
+    createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs)),
   };
 }
 
@@ -54,4 +60,18 @@ function probeSerializer(name: NestrpcSerializerName): string | undefined {
   } catch (err) {
     return `${name} serializer failed: ${(err as Error).message}`;
   }
+}
+
+/** Tracing (API only, no SDK) and Prometheus metrics, as RpcObservabilityModule installs them; once per process. */
+let instrumented: Promise<void> | undefined;
+function instrument(): Promise<void> {
+  // Loaded only by this variant (and only its files, not the Nest/terminus parts of the package).
+  instrumented ??= (async () => {
+    const { createRpcTracing } = await import('@nestrpc/observability/tracing/rpc-tracing');
+    const { RpcMetrics } = await import('@nestrpc/observability/metrics/rpc-metrics');
+    const { Registry } = await import('prom-client');
+    installRpcInstrumentation(createRpcTracing());
+    installRpcInstrumentation(new RpcMetrics({ registry: new Registry() }));
+  })();
+  return instrumented;
 }

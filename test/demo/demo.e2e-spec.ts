@@ -157,6 +157,18 @@ describe('npm run demo (headless)', () => {
     for (const app of ['provider-v1-a', 'provider-v1-b', 'provider-v2']) expect(log(app)).not.toMatch(/ERROR|RpcException/);
   });
 
+  it('serves /metrics and /health on the consumer and on a provider', async () => {
+    const provider = `http://127.0.0.1:${/READY name=provider-v1-a http=(\d+)/.exec(log('provider-v1-a'))![1]}`;
+    for (const app of [consumer, provider]) {
+      const health = await fetch(`${app}/health`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('ok');
+    }
+    await fetch(`${consumer}/hello?name=metrics`);
+    expect(await (await fetch(`${consumer}/metrics`)).text()).toMatch(/^nestrpc_client_calls_total\{service="HelloService",method="greet",status="OK"\} [1-9]/m);
+    expect(await (await fetch(`${provider}/metrics`)).text()).toMatch(/^nestrpc_server_calls_total\{service="HelloService",method="greet",status="OK"\} \d+/m);
+  });
+
   it('lists what discovery sees', async () => {
     const seen = (await (await fetch(`${consumer}/instances`)).json()) as { service: string; range: string; instances: { weight: number }[] }[];
     const v1 = seen.find((s) => s.service === 'HelloService' && s.range === '^1');
@@ -193,6 +205,8 @@ describe('npm run demo (interactive)', () => {
     expect(screen).not.toContain('[Nest]');
     const logDir = /app logs (\S+)\/<app>\.log/.exec(screen)![1];
     expect(screen).toContain('The demo is up. Try:');
+    expect(screen).toMatch(/curl '\S+\/metrics'; curl '\S+\/metrics'/);
+    expect(screen).toMatch(/curl '\S+\/health'; curl '\S+\/health'/);
     // 40 calls over weights 1 and 3: a quarter / three quarters (±1 while the balancer settles).
     const a = Number(/provider-v1-a \(weight 1\):\s+(\d+) calls/.exec(screen)![1]);
     const b = Number(/provider-v1-b \(weight 3\):\s+(\d+) calls/.exec(screen)![1]);

@@ -11,8 +11,9 @@ export class HealthController {
     private readonly server: RpcServer,
   ) {}
 
-  @Get('health')
-  health(): { status: string; instance: string; rpc: string; versions: string[] } {
+  /** Who this is; readiness lives at /health (RpcHealthModule). */
+  @Get('info')
+  info(): { status: string; instance: string; rpc: string; versions: string[] } {
     const { host, port } = this.server.address();
     return { status: 'ok', instance: this.config.instanceName, rpc: `${host}:${port}`, versions: this.config.helloVersions };
   }

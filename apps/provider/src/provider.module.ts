@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { RpcHealthModule, RpcObservabilityModule } from '@nestrpc/observability';
 import { RpcServerModule } from '@nestrpc/server';
 import { HealthController } from './health.controller';
 import { HelloServiceV1, HelloServiceV2 } from './hello.providers';
@@ -23,6 +24,9 @@ export class ProviderModule {
           deregisterGraceMs: config.deregisterGraceMs,
           metadata: { instance: config.instanceName },
         }),
+        // GET /metrics (Prometheus) and /health (readiness: listening, registered, lease alive, not draining).
+        RpcObservabilityModule.forRoot(),
+        RpcHealthModule.forRoot(),
       ],
       controllers: [HealthController],
       providers: [{ provide: PROVIDER_CONFIG, useValue: config }, ...hello, InventoryServiceImpl],

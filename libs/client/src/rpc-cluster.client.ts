@@ -1,6 +1,7 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
-import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
-import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, InvalidMessageError } from '@nestrpc/transport';
+import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, RegistryHealth, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
+import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, InvalidMessageError, rpcInstrumentation } from '@nestrpc/transport';
+import { traced } from './cluster/traced-call';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
 import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
 import { defaultRoutingKey, resolveCallOptions, RpcCallOverrides, unwrapRecord } from './cluster/call-options';
@@ -83,6 +84,16 @@ export class RpcClusterClient extends ClientProxy {
     return this.pool.all;
   }
 
+  /** Instances taking traffic now (for health checks). */
+  healthyInstances(): ReturnType<InstancePool['healthy']> {
+    return this.pool.healthy();
+  }
+
+  /** The registry's lease and watch state, when the registry keeps one (etcd does). */
+  registryHealth(): RegistryHealth | undefined {
+    return this.registry.health?.();
+  }
+
   isEjected(id: string): boolean {
     return this.pool.isEjected(id);
   }
@@ -106,7 +117,9 @@ export class RpcClusterClient extends ClientProxy {
     const options = resolveCallOptions(policy, merged, currentCallScope(), this.defaultTimeoutMs);
     const key = merged.hashKey ?? (this.hashByKey ? defaultRoutingKey(payload) : undefined);
     const call: ClusterCall = { pattern, data: payload, policy, options: { ...options, key } };
-    return this.strategyOf(policy.cluster)(this.invoker, call) as Observable<T>;
+    const probe = rpcInstrumentation()?.logicalCall?.({ service: this.invoker.service, pattern, strategy: policy.cluster ?? 'failover' });
+    if (probe === undefined) return this.strategyOf(policy.cluster)(this.invoker, call) as Observable<T>;
+    return traced(probe, { ...call, probe }, (traced) => this.strategyOf(policy.cluster)(this.invoker, traced)) as Observable<T>;
   }
 
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {

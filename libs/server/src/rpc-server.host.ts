@@ -22,6 +22,9 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   private readonly ownsRegistry: boolean;
   private registered: ServiceInstance[] = [];
   private stopped: Promise<void> | undefined;
+  private listening = false;
+  /** Set synchronously as stop() begins (`stopped` is assigned only after stop() first awaits). */
+  private stopping = false;
 
   constructor(
     @Inject(RPC_SERVER_MODULE_OPTIONS) private readonly options: RpcServerModuleOptions,
@@ -31,6 +34,21 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
     const config = options.registry;
     this.ownsRegistry = config !== undefined && 'etcd' in config;
     this.registry = config === undefined ? undefined : 'etcd' in config ? new EtcdRegistry({ ...config.etcd, namespace: options.namespace }) : config.use;
+  }
+
+  /**
+   * What a readiness check needs: `stopping` turns true the moment shutdown begins, before
+   * deregistering, so an orchestrator stops routing while consumers still find the instance.
+   */
+  health(): RpcServerHealth {
+    const registry = this.registry?.health?.();
+    return {
+      listening: this.listening,
+      stopping: this.stopping || this.server.isDraining(),
+      usesRegistry: this.registry !== undefined,
+      registered: this.registered.length,
+      leaseAlive: registry?.leaseAlive ?? this.registry !== undefined,
+    };
   }
 
   /** The registered instances (empty without a registry). */
@@ -45,6 +63,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
       for (const { pattern, handler, isEvent } of this.explorer.exploreMessagePatterns()) this.server.addHandler(pattern, handler, isEvent);
     }
     await new Promise<void>((resolve, reject) => this.server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    this.listening = true;
     if (this.registry === undefined) return;
     try {
       await this.register(services);
@@ -95,6 +114,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async stop(): Promise<void> {
+    this.stopping = true;
     const registry = this.registry;
     if (registry !== undefined && this.registered.length > 0) {
       await Promise.allSettled(this.registered.map((instance) => registry.deregister(instance.id)));
@@ -104,6 +124,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
     }
     // drain(), not close(): close() is Nest's prompt stop and cuts in-flight calls at once.
     await this.server.drain();
+    this.listening = false;
     if (registry !== undefined && this.ownsRegistry) await registry.close();
   }
 
@@ -117,4 +138,15 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   private get graceMs(): number {
     return this.options.deregisterGraceMs ?? DEFAULT_DEREGISTER_GRACE_MS;
   }
+}
+
+/** RpcServerHost.health(): the facts a terminus indicator turns into up/down. */
+export interface RpcServerHealth {
+  readonly listening: boolean;
+  /** Shutdown has begun (deregistering, grace, drain). */
+  readonly stopping: boolean;
+  readonly usesRegistry: boolean;
+  /** Instances registered now (one per service version). */
+  readonly registered: number;
+  readonly leaseAlive: boolean;
 }

@@ -8,3 +8,4 @@ export * from './client';
 export * from './contract';
 export * from './context';
 export * from './logging';
+export * from './instrumentation';

@@ -1,6 +1,6 @@
 import type { GovernanceView, InstanceStats, LoadBalancer, ServiceInstance } from '@nestrpc/discovery';
 import { NoProvidersError } from '@nestrpc/discovery';
-import { RpcRecord } from '@nestrpc/transport';
+import { LogicalCallProbe, RpcInstrumentation, rpcInstrumentation, RpcRecord } from '@nestrpc/transport';
 import { defer, Observable } from 'rxjs';
 import { FAILURE_PENALTY_MS } from '../constants';
 import { CallPolicy } from '../interfaces/cluster-options';
@@ -18,6 +18,10 @@ export interface ClusterCall {
   policy: Required<Pick<CallPolicy, 'forks'>> & CallPolicy;
   /** Resolved once where the call entered the client; every attempt sends them unchanged. */
   options: ResolvedCallOptions;
+  /** Instrumentation of the logical call (its span is the attempts' parent), when installed. */
+  probe?: LogicalCallProbe;
+  /** Attempts made so far (instrumentation counts the ones after the first as retries). */
+  attempts?: number;
 }
 
 /** What strategies build on: pick an instance (never one already tried), call it, account for it. */
@@ -69,10 +73,11 @@ export class ClusterInvoker {
           const started = performance.now();
           const record = new RpcRecord(call.data, attemptOptions(call.options, instance.version));
           let settled = false;
-          const subscription = this.pool
-            .client(instance)
-            .send(call.pattern, record)
-            .subscribe({
+          const instrumentation = rpcInstrumentation();
+          if (instrumentation !== undefined) signalAttempt(instrumentation, this.service, call);
+          const send = () => this.pool.client(instance).send(call.pattern, record);
+          // A retry runs in a socket callback: re-enter the logical call's context so it stays the parent.
+          const subscription = (call.probe === undefined ? send() : call.probe.run(send)).subscribe({
               next: (value) => {
                 this.pool.onProgress(instance);
                 subscriber.next(value);
@@ -101,4 +106,10 @@ export class ClusterInvoker {
         }),
     );
   }
+}
+
+function signalAttempt(instrumentation: RpcInstrumentation, service: string, call: ClusterCall): void {
+  instrumentation.cluster?.({ type: 'attempt', service });
+  call.attempts = (call.attempts ?? 0) + 1;
+  if (call.attempts > 1) call.probe?.retried();
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
-import { RpcClient, RpcClientOptions, RpcTimeoutError } from '@nestrpc/transport';
+import { RpcClient, RpcClientOptions, rpcInstrumentation, RpcTimeoutError } from '@nestrpc/transport';
 import { Subscription } from 'rxjs';
 import { DEFAULT_MAX_EJECTION_PERCENT, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_STALL_MS, REMOVED_INSTANCE_CLOSE_GRACE_MS, STALL_SWEEP_INTERVAL_MS } from '../constants';
 import { isConnectionFailure, isHealthFailure } from './call-errors';
@@ -237,6 +237,7 @@ export class InstancePool {
         this.retire(member);
       }
     }
+    rpcInstrumentation()?.cluster?.({ type: 'instances', service: this.service, range: this.range, byVersion: countByVersion(list) });
   }
 
   /** Lets a departed instance's connection finish its in-flight calls, then closes it. */
@@ -273,6 +274,7 @@ export class InstancePool {
     member.state = 'ejected';
     member.outlier = outlier;
     const delay = member.health.eject();
+    rpcInstrumentation()?.cluster?.({ type: 'ejected', service: this.service });
     this.logger.warn(`Ejecting ${member.instance.service}@${member.instance.version} ${this.address(member)} for ${delay} ms: ${(error as Error)?.message ?? String(error)}`);
     member.timer = setTimeout(() => this.probe(member), delay);
     member.timer.unref();
@@ -313,4 +315,10 @@ export class InstancePool {
   private address(member: Member): string {
     return `${member.instance.host}:${member.instance.port}`;
   }
+}
+
+function countByVersion(list: readonly ServiceInstance[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const instance of list) counts.set(instance.version, (counts.get(instance.version) ?? 0) + 1);
+  return counts;
 }

@@ -21,6 +21,7 @@ import {
 import { sameInstances, selectInRange } from './instance-list';
 import { LeaseKeeper } from './lease-keeper';
 import { parseRegistryEntry } from './registry-entry';
+import { RegistryHealth, WatchState } from './registry-health';
 import { ServiceRegistry } from './service-registry';
 import { ServiceWatch } from './service-watch';
 import { SnapshotStore } from './snapshot-store';
@@ -133,6 +134,12 @@ export class EtcdRegistry implements ServiceRegistry {
       if (saved === undefined) throw error;
       return selectInRange(saved.instances, wanted);
     }
+  }
+
+  health(): RegistryHealth {
+    const watches: Record<string, WatchState> = {};
+    for (const [service, shared] of this.watches) watches[service] = shared.watch.state;
+    return { registered: this.keeper.size, leaseAlive: this.keeper.size === 0 || this.keeper.leaseAlive, watches };
   }
 
   /** Cancels watchers, revokes the lease (instances disappear at once), closes the client. Bounded; idempotent. */

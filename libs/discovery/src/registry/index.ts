@@ -7,3 +7,4 @@ export * from './instance-list';
 export * from './service-registry';
 export * from './snapshot-store';
 export * from './static-registry';
+export * from './registry-health';

@@ -40,6 +40,11 @@ export class LeaseKeeper {
     return this.registrations.size;
   }
 
+  /** A granted lease is being kept alive (false after `lost` until the re-grant, and before the first grant). */
+  get leaseAlive(): boolean {
+    return this.lease !== undefined && !this.recovering && !this.closed;
+  }
+
   /** Puts (or replaces) the instance under the shared lease. On failure nothing changes. */
   async put(instance: ServiceInstance, mustExist: boolean): Promise<void> {
     const previous = this.registrations.get(instance.id);

@@ -1,3 +1,4 @@
+import { RegistryHealth } from './registry-health';
 import { Observable } from 'rxjs';
 import { ServiceInstance, ServiceInstanceInit } from '../instance/service-instance';
 
@@ -22,4 +23,6 @@ export interface ServiceRegistry {
   instances(service: string, range?: string): Promise<ServiceInstance[]>;
   /** Withdraws everything registered here, stops watching, releases every resource. Idempotent. */
   close(): Promise<void>;
+  /** Lease and watch state for health checks; registries without such state leave it out. */
+  health?(): RegistryHealth;
 }

@@ -51,6 +51,11 @@ export class ServiceWatch {
   private disconnected = false;
   private failures = 0;
   private closed = false;
+  /** `live` while an etcd watch stream is up and no re-list is failing; else the last list is served. */
+  get state(): 'live' | 'cache' {
+    return this.watcher !== undefined && !this.disconnected && this.retryTimer === undefined && this.synced ? 'live' : 'cache';
+  }
+
   /** True once a list came from etcd (not only from the snapshot). */
   synced = false;
 

@@ -15,6 +15,7 @@ import { MessageType } from '../protocol/message-type';
 import { Serializer } from '../serializers/serializer';
 import { remainingMs, ResolvedCallOptions, toWire } from './call-options';
 import { PendingCall, PendingCalls } from './pending-calls';
+import { endProbeWith, rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 
 const NOOP = (): void => undefined;
 
@@ -83,7 +84,8 @@ export class ClientConnection implements ConnectionHandler {
   }
 
   /** Sends a request; `callback` gets Nest's WritePackets. Returns a teardown that cancels. */
-  call(pattern: string, data: unknown, options: ResolvedCallOptions, callback: (packet: WritePacket) => void): () => void {
+  call(pattern: string, data: unknown, options: ResolvedCallOptions, onPacket: (packet: WritePacket) => void): () => void {
+    let callback = onPacket;
     const refused = this.refusal();
     if (refused !== undefined) {
       callback({ err: refused, isDisposed: true });
@@ -97,6 +99,10 @@ export class ClientConnection implements ConnectionHandler {
     const timeoutMs = remainingMs(options, now);
     const seq = this.pending.nextSeq();
     const { meta, flags } = toWire(pattern, options, timeoutMs);
+    // Instrumentation (a client span per attempt) may write its trace context into `meta`.
+    const probe = rpcInstrumentation()?.clientCall?.({ pattern, meta, peer: this.host.address, kind: 'call' });
+    const probed = probe === undefined ? undefined : endProbeWith(probe, callback);
+    if (probed !== undefined) callback = probed.callback;
     let frame: Buffer;
     try {
       frame = this.host.codec.encode(this.serializer, { type: MessageType.Request, seq, flags, meta, value: data, kind: 'request', pattern });
@@ -113,6 +119,7 @@ export class ClientConnection implements ConnectionHandler {
     this.connection.write(frame);
     return () => {
       if (this.pending.take(seq) !== undefined) this.connection.send({ type: MessageType.Cancel, seq });
+      probed?.cancel();
     };
   }
 
@@ -121,6 +128,8 @@ export class ClientConnection implements ConnectionHandler {
     const refused = this.refusal();
     if (refused !== undefined) throw refused;
     const { meta, flags } = toWire(pattern, options, 0);
+    const probe = rpcInstrumentation()?.clientCall?.({ pattern, meta, peer: this.host.address, kind: 'event' });
+    probe?.end();
     this.connection.write(this.host.codec.encode(this.serializer, { type: MessageType.Event, seq: 0, flags, meta, value: data, kind: 'event', pattern }));
   }
 

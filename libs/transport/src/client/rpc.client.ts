@@ -1,3 +1,4 @@
+import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 import { Logger } from '@nestjs/common';
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { EventEmitter } from 'events';
@@ -296,6 +297,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
   private scheduleReconnect(): void {
     if (this.closedByUser || this.backoff === undefined) return;
     this.setStatus('reconnecting');
+    rpcInstrumentation()?.clientReconnect?.(this.address);
     this.backoff.schedule(() => {
       if (this.closedByUser || this.current?.isUsable || this.connecting) return;
       this.connect().catch(NOOP);

@@ -21,6 +21,8 @@ import { PayloadKind, Serializer } from '../serializers/serializer';
 import { toErrorPayload } from './error-payload';
 import { scopeOfCall, runInCallScope } from '../context/call-scope';
 import { RpcContext, ServerCallState } from './rpc.context';
+import { CallProbe } from '../instrumentation/rpc-instrumentation';
+import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 
 /** What a connection needs from the server that owns it. */
 export interface ServerConnectionHost {
@@ -42,6 +44,9 @@ interface InFlight extends ServerCallState {
   subscription: Subscription | undefined;
   /** The server's own deadline: fires even if the caller's CANCEL never arrives. */
   deadlineTimer: NodeJS.Timeout | undefined;
+  /** Instrumentation (tracing, metrics) following this call, when installed; ended in settle(). */
+  probe?: CallProbe;
+  failure?: unknown;
 }
 
 /** One accepted socket: decodes calls, runs handlers, writes answers, honours cancel and deadlines. */
@@ -56,6 +61,7 @@ export class ServerConnection implements ConnectionHandler {
     createConnection: (handler: ConnectionHandler) => FramedConnection,
   ) {
     this.connection = createConnection(this);
+    rpcInstrumentation()?.serverConnectionOpened?.(this.connection.socket);
   }
 
   get peer(): string {
@@ -80,12 +86,13 @@ export class ServerConnection implements ConnectionHandler {
    */
   abortAll(): void {
     for (const call of [...this.inFlight.values()]) {
-      this.sendTransportError(call.seq, call.serializer, new ServerClosedError('server'), call.pattern, this.errorTypeOf(call));
+      this.sendTransportError(call.seq, call.serializer, (call.failure = new ServerClosedError('server')), call.pattern, this.errorTypeOf(call));
       this.cancel(call.seq);
     }
   }
 
   onFrame(frame: Frame): void {
+    rpcInstrumentation()?.serverFrameIn?.();
     switch (frame.type) {
       case MessageType.Request:
         return this.onRequest(frame);
@@ -101,6 +108,7 @@ export class ServerConnection implements ConnectionHandler {
 
   onClose(error: Error | undefined): void {
     for (const seq of [...this.inFlight.keys()]) this.cancel(seq);
+    rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket, error);
     this.host.onConnectionClosed(this, error);
   }
 
@@ -136,6 +144,8 @@ export class ServerConnection implements ConnectionHandler {
       cancelled: false,
       subscription: undefined,
       deadlineTimer: undefined,
+      probe: undefined,
+      failure: undefined,
     };
     this.inFlight.set(seq, call);
     const timeoutMs = frame.meta.timeoutMs ?? 0;
@@ -151,7 +161,9 @@ export class ServerConnection implements ConnectionHandler {
     let result: unknown;
     try {
       // Calls the handler makes inherit this call's deadline and trace context (deadline propagation).
-      result = runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context));
+      const invoke = () => runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context));
+      call.probe = rpcInstrumentation()?.serverCall?.({ pattern: call.pattern, meta: context.getMetadata(), peer: call.peer, kind: 'call' });
+      result = call.probe === undefined ? invoke() : call.probe.run(invoke);
     } catch (err) {
       return this.finishWithError(call, err, MessageType.Error);
     }
@@ -196,6 +208,7 @@ export class ServerConnection implements ConnectionHandler {
 
   private finishWithError(call: InFlight, err: unknown, type: MessageType): void {
     if (call.cancelled) return;
+    call.failure = err;
     this.answer(call, type, toErrorPayload(err), 'error');
     this.settle(call);
   }
@@ -205,6 +218,7 @@ export class ServerConnection implements ConnectionHandler {
     if (!this.connection.canWrite && this.connection.isOpen) return this.shed(call, type);
     try {
       this.connection.write(this.host.codec.encode(call.serializer, { type, seq: call.seq, value, kind, pattern: call.pattern }));
+      rpcInstrumentation()?.serverFrameOut?.();
       return;
     } catch (err) {
       const failure = err as RpcError;
@@ -231,7 +245,7 @@ export class ServerConnection implements ConnectionHandler {
   private expire(call: InFlight, timeoutMs: number): void {
     call.deadlineTimer = undefined;
     if (this.inFlight.get(call.seq) !== call) return;
-    this.sendTransportError(call.seq, call.serializer, new RpcTimeoutError(call.pattern, timeoutMs), call.pattern, this.errorTypeOf(call));
+    this.sendTransportError(call.seq, call.serializer, (call.failure = new RpcTimeoutError(call.pattern, timeoutMs)), call.pattern, this.errorTypeOf(call));
     this.cancel(call.seq);
   }
 
@@ -240,12 +254,14 @@ export class ServerConnection implements ConnectionHandler {
   }
 
   private refuse(frame: Frame, error: RpcError): void {
+    rpcInstrumentation()?.serverRejected?.(frame.meta.pattern ?? '', error);
     this.sendTransportError(frame.seq, this.serializerFor(frame.serializerId), error, frame.meta.pattern);
   }
 
   private sendTransportError(seq: number, serializer: Serializer, error: RpcError, pattern?: string, type = MessageType.Error): void {
     const value = toTransportErrorPayload(error, pattern);
     this.connection.write(this.host.codec.encode(serializer, { type, seq, flags: FrameFlags.TransportError, value, kind: 'transport-error', pattern: pattern ?? '' }));
+    rpcInstrumentation()?.serverFrameOut?.();
   }
 
   private onEvent(frame: Frame): void {
@@ -258,7 +274,10 @@ export class ServerConnection implements ConnectionHandler {
       return;
     }
     const call: ServerCallState = { seq: frame.seq, peer: this.peer, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
-    this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
+    const probe = rpcInstrumentation()?.serverCall?.({ pattern, meta: frame.meta, peer: this.peer, kind: 'event' });
+    if (probe === undefined) return this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
+    probe.run(() => this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call)));
+    probe.end();
   }
 
   /** The caller's serializer; a bodiless frame (id 0) is answered in the server's first one. */
@@ -280,6 +299,7 @@ export class ServerConnection implements ConnectionHandler {
     if (this.inFlight.get(call.seq) !== call) return;
     this.inFlight.delete(call.seq);
     if (call.deadlineTimer !== undefined) clearTimeout(call.deadlineTimer);
+    call.probe?.end(call.failure);
     if (this.inFlight.size === 0) this.host.onCallsSettled(this);
   }
 }

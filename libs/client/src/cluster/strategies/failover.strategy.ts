@@ -1,4 +1,4 @@
-import { RpcTimeoutError } from '@nestrpc/transport';
+import { rpcInstrumentation, RpcTimeoutError } from '@nestrpc/transport';
 import { Observable, Subscription } from 'rxjs';
 import { isRetrySafe } from '../call-errors';
 import { ClusterStrategy } from './cluster-strategy';
@@ -37,7 +37,9 @@ export const failover: ClusterStrategy = (invoker, call) =>
           subscriber.next(value);
         },
         error: (err: unknown) => {
-          const again = !emitted && tried.size <= retries && isRetrySafe(err, idempotent) && invoker.budget.tryRetry();
+          const wanted = !emitted && tried.size <= retries && isRetrySafe(err, idempotent);
+          const again = wanted && invoker.budget.tryRetry();
+          if (wanted && !again) rpcInstrumentation()?.cluster?.({ type: 'retry-budget-exhausted', service: invoker.service });
           if (!again) return subscriber.error(err);
           lastError = err;
           attempt();

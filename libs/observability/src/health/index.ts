@@ -1,0 +1,3 @@
+export * from './rpc-server.health';
+export * from './rpc-client.health';
+export * from './rpc-health.module';

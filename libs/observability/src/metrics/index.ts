@@ -1,0 +1,3 @@
+export * from './rpc-metrics';
+export * from './shared-metrics';
+export * from './status-label';

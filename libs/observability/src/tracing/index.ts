@@ -1,0 +1,3 @@
+export * from './rpc-tracing';
+export * from './rpc-semantics';
+export * from './trace-context';

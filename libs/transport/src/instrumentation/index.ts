@@ -1,0 +1,2 @@
+export * from './rpc-instrumentation';
+export * from './instrumentation-hub';
