@@ -1,5 +1,5 @@
-import { InstanceStats, normalizeInstance, P2cBalancer, ServiceInstance, WeightedLeastRequestBalancer } from '@nestrpc/discovery';
-import { ConnectionClosedError, HeartbeatTimeoutError, RpcRecord, ServerOverloadedError } from '@nestrpc/transport';
+import { DEFAULT_ROUTE_HEADER, EMPTY_GOVERNANCE_RULES, GovernanceView, InstanceStats, normalizeInstance, P2cBalancer, ServiceInstance, StaticRegistry, validateRoute, WeightedLeastRequestBalancer } from '@nestrpc/discovery';
+import { ConnectionClosedError, HeartbeatTimeoutError, RpcRecord, RpcServer, ServerOverloadedError } from '@nestrpc/transport';
 import { lastValueFrom, Observable, of, throwError } from 'rxjs';
 import { FAILURE_PENALTY_MS } from '../constants';
 import { InstanceUnresponsiveError } from './call-errors';
@@ -67,5 +67,35 @@ describe('ClusterInvoker', () => {
     const error = await lastValueFrom(invoker.attempt(instances[0], fakeCall())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InstanceUnresponsiveError);
     expect((error as Error).message).toMatch(/127\.0\.0\.1:1 stopped answering .* may have run/);
+  });
+});
+
+describe('ClusterInvoker with governance rules', () => {
+  it('keeps untagged calls off a reserved canary even when the canary is the only instance that passed its probe', async () => {
+    const canaryServer = new RpcServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve, reject) => canaryServer.listen((err?: unknown) => (err ? reject(err) : resolve())));
+    const canaryPort = canaryServer.address().port;
+    const registry = new StaticRegistry();
+    // The stable instance's address refuses connections, so only the canary ever becomes ready.
+    await registry.register({ id: 'stable', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 1, weight: 1 });
+    await registry.register({ id: 'canary', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: canaryPort, weight: 1 });
+    const pool = new InstancePool(registry, 'Svc', '*', { probeTimeoutMs: 300 });
+    const route = validateRoute({ tag: 'canary', addresses: [`127.0.0.1:${canaryPort}`] });
+    const governance = new GovernanceView({ watch: () => of({ ...EMPTY_GOVERNANCE_RULES, routes: { canary: route } }) }, 'Svc');
+    const invoker = new ClusterInvoker(pool, new WeightedLeastRequestBalancer(), new InstanceStats(), new RetryBudget(), governance);
+    try {
+      pool.start();
+      const end = Date.now() + 3_000;
+      while (pool.stateOf('canary') !== 'ready' && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(pool.stateOf('canary')).toBe('ready');
+      const untagged = Array.from({ length: 20 }, () => invoker.pick(fakeCall()).id);
+      expect(new Set(untagged)).toEqual(new Set(['stable']));
+      expect(invoker.pick(fakeCall({ headers: { [DEFAULT_ROUTE_HEADER]: 'canary' } })).id).toBe('canary');
+    } finally {
+      await governance.close();
+      await pool.close();
+      await registry.close();
+      await canaryServer.close();
+    }
   });
 });

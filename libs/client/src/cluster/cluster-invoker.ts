@@ -44,7 +44,7 @@ export class ClusterInvoker {
 
   /** Healthy candidates not in `exclude`; throws NoProvidersError when there is none. */
   pick(call: ClusterCall, exclude: ReadonlySet<string> = new Set()): ServiceInstance {
-    const healthy = this.governance?.apply(this.pool.healthy(), call.options.headers) ?? this.pool.healthy();
+    const healthy = this.candidates(call.options.headers);
     const candidates = exclude.size === 0 ? healthy : healthy.filter((i) => !exclude.has(i.id));
     const picked = this.balancer.pick(candidates, { key: call.options.key, stats: this.stats });
     if (picked !== undefined) return picked;
@@ -55,9 +55,24 @@ export class ClusterInvoker {
 
   /** Every healthy instance (broadcast). */
   everyone(): ServiceInstance[] {
-    const healthy = (this.governance?.apply(this.pool.healthy()) ?? this.pool.healthy()).filter((i) => i.weight > 0);
+    const healthy = this.candidates(undefined).filter((i) => i.weight > 0);
     if (healthy.length === 0) throw new NoProvidersError(this.service, this.range, 'none taking traffic');
     return healthy;
+  }
+
+  /**
+   * The instances a call may go to. Governance rules choose among every registered instance
+   * (with their effective weights) before health narrows them: judged on the healthy ones only,
+   * a route's "only reserved instances left" fallback would send ordinary calls to a canary
+   * whenever it happened to pass its probe before the stable instances did.
+   */
+  private candidates(headers: Readonly<Record<string, string>> | undefined): ServiceInstance[] {
+    if (this.governance === undefined) return this.pool.healthy();
+    const all = this.pool.all;
+    const governed = this.governance.apply(all, headers);
+    if (governed === all) return this.pool.healthy();
+    const byId = new Map(governed.map((i) => [i.id, i]));
+    return this.pool.healthy((id) => byId.has(id)).map((i) => byId.get(i.id)!);
   }
 
   /**

@@ -94,21 +94,23 @@ export class InstancePool {
 
   /**
    * Instances fit for new calls: ready and not stalled. When none is, the ready ones, then any
-   * that is not draining (better a try than certain failure).
+   * that is not draining (better a try than certain failure). `eligible` narrows the choice
+   * first (governance), so the fallbacks never reach an instance the rules keep out.
    */
-  healthy(): ServiceInstance[] {
+  healthy(eligible?: (id: string) => boolean): ServiceInstance[] {
     const fit: ServiceInstance[] = [];
     let ready = 0;
     let other = 0;
     for (const member of this.members.values()) {
-      if (member.draining) continue;
+      if (member.draining || (eligible !== undefined && !eligible(member.instance.id))) continue;
       if (member.state !== 'ready') other++;
       else if (member.stalled) ready++;
       else fit.push(member.instance);
     }
     if (fit.length > 0) return fit;
-    if (ready > 0) return this.select((m) => !m.draining && m.state === 'ready');
-    return other > 0 ? this.select((m) => !m.draining) : fit;
+    const usable = (m: Member) => !m.draining && (eligible === undefined || eligible(m.instance.id));
+    if (ready > 0) return this.select((m) => usable(m) && m.state === 'ready');
+    return other > 0 ? this.select(usable) : fit;
   }
 
   isEjected(id: string): boolean {
