@@ -1,6 +1,6 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, RegistryHealth, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
-import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, InvalidMessageError, rpcInstrumentation } from '@nestrpc/transport';
+import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, enableCallScopes, InvalidMessageError, rpcInstrumentation } from '@nestrpc/transport';
 import { traced } from './cluster/traced-call';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
 import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
@@ -39,6 +39,8 @@ export class RpcClusterClient extends ClientProxy {
 
   constructor(private readonly options: RpcClusterClientOptions) {
     super();
+    // This process can now call out: handlers it serves must hand their deadline and trace on.
+    enableCallScopes();
     this.service = validateServiceName(options.service);
     this.range = parseVersionRange(options.version ?? '*');
     const { registry, owned } = createRegistry(options.registry);

@@ -1,6 +1,13 @@
-import { currentCallScope, runInCallScope, scopeOfCall } from './call-scope';
+import { callScopesEnabled, currentCallScope, enableCallScopes, runInCallScope, scopeOfCall } from './call-scope';
 
 describe('call scope', () => {
+  it('costs nothing until a process enables it: the scope is not kept, fn still runs', async () => {
+    expect(callScopesEnabled()).toBe(false);
+    expect(runInCallScope({ deadline: 1 }, () => currentCallScope())).toBeUndefined();
+    enableCallScopes();
+    expect(callScopesEnabled()).toBe(true);
+  });
+
   it('is visible across awaits and timers inside the scope, and absent outside', async () => {
     expect(currentCallScope()).toBeUndefined();
     const seen = await runInCallScope({ deadline: 123, traceparent: 't' }, async () => {

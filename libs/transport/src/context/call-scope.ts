@@ -10,15 +10,32 @@ export interface CallScope {
 }
 
 const storage = new AsyncLocalStorage<CallScope>();
+let enabled = false;
+
+/**
+ * Turns call scopes on for this process. The cluster client calls it when it is created, so only
+ * a process that can make outgoing calls pays for them: on Node 20 the first
+ * `AsyncLocalStorage.run` installs promise hooks that then cost every promise in the process
+ * (~10 % of a busy server's CPU in the benchmark's profile), which a provider that calls nobody
+ * should not pay.
+ */
+export function enableCallScopes(): void {
+  enabled = true;
+}
+
+/** Whether handlers run in a call scope (see enableCallScopes). */
+export function callScopesEnabled(): boolean {
+  return enabled;
+}
 
 /**
  * Runs `fn` (a handler invocation) inside `scope`, so calls it makes — however deep in
  * promises, timers or Observables — can read the deadline and trace context they inherit.
  * Lives in the transport because both the server (sets it) and the client (reads it) depend
- * on the transport and never on each other.
+ * on the transport and never on each other. Until call scopes are enabled it just runs `fn`.
  */
 export function runInCallScope<T>(scope: CallScope, fn: () => T): T {
-  return storage.run(scope, fn);
+  return enabled ? storage.run(scope, fn) : fn();
 }
 
 /** The scope of the call being served here, or undefined outside any handler. */

@@ -19,7 +19,7 @@ import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
 import { PayloadKind, Serializer } from '../serializers/serializer';
 import { toErrorPayload } from './error-payload';
-import { scopeOfCall, runInCallScope } from '../context/call-scope';
+import { callScopesEnabled, runInCallScope, scopeOfCall } from '../context/call-scope';
 import { RpcContext, ServerCallState } from './rpc.context';
 import { CallProbe } from '../instrumentation/rpc-instrumentation';
 import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
@@ -161,7 +161,7 @@ export class ServerConnection implements ConnectionHandler {
     let result: unknown;
     try {
       // Calls the handler makes inherit this call's deadline and trace context (deadline propagation).
-      const invoke = () => runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context));
+      const invoke = callScopesEnabled() ? () => runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context)) : () => handler(data, context);
       call.probe = rpcInstrumentation()?.serverCall?.({ pattern: call.pattern, meta: context.getMetadata(), peer: call.peer, kind: 'call' });
       result = call.probe === undefined ? invoke() : call.probe.run(invoke);
     } catch (err) {
