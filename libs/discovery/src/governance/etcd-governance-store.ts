@@ -1,11 +1,11 @@
-import { Logger, LoggerService } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { validateServiceName } from '../instance/validation';
 import { EtcdConnection, EtcdConnectionOptions } from './etcd-connection';
 import { accessKey, overrideKey, routeKey, serviceGovernancePrefix } from './governance-keys';
 import { AccessRule, GovernanceRules, InstanceOverride, TagRoute } from './governance-rules';
 import { GovernanceSource } from './governance-source';
-import { PrefixWatch, PrefixWatchSet } from './prefix-watch';
+import { EtcdPrefixReader } from './etcd-prefix-reader';
+import { PrefixWatch } from './prefix-watch';
 import { RulesState } from './rules-state';
 import { validateAccess, validateOverride, validateRoute } from './rule-validation';
 
@@ -15,16 +15,9 @@ import { validateAccess, validateOverride, validateRoute } from './rule-validati
  * the previous valid rule. Builds its own etcd client from registry-style options, or shares an
  * {@link EtcdConnection} it does not close.
  */
-export class EtcdGovernanceStore implements GovernanceSource {
-  readonly connection: EtcdConnection;
-  private readonly owned: boolean;
-  private readonly logger: LoggerService;
-  private readonly watches = new PrefixWatchSet();
-
+export class EtcdGovernanceStore extends EtcdPrefixReader implements GovernanceSource {
   constructor(options: EtcdConnectionOptions | EtcdConnection) {
-    this.owned = !(options instanceof EtcdConnection);
-    this.connection = options instanceof EtcdConnection ? options : new EtcdConnection(options);
-    this.logger = this.connection.options.logger ?? new Logger('Governance');
+    super(options, 'Governance');
   }
 
   get namespace(): string {
@@ -99,10 +92,5 @@ export class EtcdGovernanceStore implements GovernanceSource {
       );
       return this.watches.start(watch);
     });
-  }
-
-  async close(): Promise<void> {
-    await this.watches.closeAll();
-    if (this.owned) this.connection.close();
   }
 }

@@ -1,4 +1,3 @@
-import { Logger, LoggerService } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { namespacePrefix, parseInstanceKey } from '../instance/key-layout';
 import { ServiceInstance } from '../instance/service-instance';
@@ -7,7 +6,8 @@ import { parseRegistryEntry } from '../registry/registry-entry';
 import { EtcdConnection, EtcdConnectionOptions } from './etcd-connection';
 import { parseGovernanceKey } from './governance-keys';
 import { parseRuleValue, ValidatedRule } from './rule-validation';
-import { PrefixWatch, PrefixWatchSet } from './prefix-watch';
+import { EtcdPrefixReader } from './etcd-prefix-reader';
+import { PrefixWatch } from './prefix-watch';
 
 /** One registration as operators see it: the instance and the etcd lease that keeps it alive. */
 export interface FleetEntry {
@@ -25,16 +25,9 @@ export type FleetEvent =
  * Read-only view of a whole namespace for operators (CLI `ls` / `watch`, the dashboard): every
  * registration of every service, and a live log of registrations and rule changes.
  */
-export class FleetView {
-  readonly connection: EtcdConnection;
-  private readonly owned: boolean;
-  private readonly logger: LoggerService;
-  private readonly watches = new PrefixWatchSet();
-
+export class FleetView extends EtcdPrefixReader {
   constructor(options: EtcdConnectionOptions | EtcdConnection) {
-    this.owned = !(options instanceof EtcdConnection);
-    this.connection = options instanceof EtcdConnection ? options : new EtcdConnection(options);
-    this.logger = this.connection.options.logger ?? new Logger('FleetView');
+    super(options, 'FleetView');
   }
 
   /** Every valid registration (of `service` when given), sorted by service, version, id. */
@@ -89,11 +82,6 @@ export class FleetView {
       );
       return this.watches.start(watch);
     });
-  }
-
-  async close(): Promise<void> {
-    await this.watches.closeAll();
-    if (this.owned) this.connection.close();
   }
 
   private classify(key: string, value: string, known: Map<string, ServiceInstance>): FleetEvent | undefined {
