@@ -1,3 +1,5 @@
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_MISSED_HEARTBEATS } from '@nestrpc/transport';
+
 export const DEFAULT_CLUSTER_STRATEGY = 'failover';
 /** Extra attempts failover may make on other instances. */
 export const DEFAULT_RETRIES = 2;
@@ -24,12 +26,12 @@ export const STALL_SWEEP_INTERVAL_MS = 250;
 /** Latency charged to the balancer's stats for a health failure, so fast failures never look cheap. */
 export const FAILURE_PENALTY_MS = 1_000;
 /**
- * Connection defaults of the per-instance connections (override with `transport`): a peer
- * silent for 2 × 1 s heartbeats is dead, so a frozen instance is detected within 3 s; a
- * connection attempt gets 1 s.
+ * Connection defaults of the per-instance connections (override with `transport`): the
+ * transport's heartbeats (a peer silent for 2 × 1 s is dead, so a frozen instance is detected
+ * within 3 s), and 1 s for a connection attempt instead of the transport's 5 s.
  */
-export const CLUSTER_HEARTBEAT_INTERVAL_MS = 1_000;
-export const CLUSTER_MISSED_HEARTBEATS = 2;
+export const CLUSTER_HEARTBEAT_INTERVAL_MS = DEFAULT_HEARTBEAT_INTERVAL_MS;
+export const CLUSTER_MISSED_HEARTBEATS = DEFAULT_MISSED_HEARTBEATS;
 export const CLUSTER_CONNECT_TIMEOUT_MS = 1_000;
 /** Forking: parallel calls per invocation. */
 export const DEFAULT_FORKS = 2;

@@ -1,17 +1,15 @@
 import type { ServiceInstance } from '@nestrpc/discovery';
 import { RpcClient, RpcClientOptions, RpcError, RpcRecord } from '@nestrpc/transport';
 import { lastValueFrom } from 'rxjs';
-import { CLUSTER_CONNECT_TIMEOUT_MS, CLUSTER_HEARTBEAT_INTERVAL_MS, CLUSTER_MISSED_HEARTBEATS, PROBE_PATTERN } from '../constants';
+import { CLUSTER_CONNECT_TIMEOUT_MS, PROBE_PATTERN } from '../constants';
 import { isHealthFailure } from './call-errors';
 
 /**
- * The connection to one instance, with the cluster's defaults (cheap 1 s heartbeats, 2 missed =
- * dead; 1 s to connect) under the caller's `transport` options. No reconnect: the pool decides.
+ * The connection to one instance: the transport's heartbeats (1 s, 2 missed = dead), 1 s to
+ * connect, under the caller's `transport` options. No reconnect: the pool decides.
  */
 export function createInstanceClient(instance: ServiceInstance, transport: Omit<RpcClientOptions, 'host' | 'port'> = {}): RpcClient {
   const client = new RpcClient({
-    heartbeatIntervalMs: CLUSTER_HEARTBEAT_INTERVAL_MS,
-    missedHeartbeats: CLUSTER_MISSED_HEARTBEATS,
     connectTimeoutMs: CLUSTER_CONNECT_TIMEOUT_MS,
     ...transport,
     host: instance.host,
