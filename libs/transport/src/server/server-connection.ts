@@ -161,9 +161,14 @@ export class ServerConnection implements ConnectionHandler {
     let result: unknown;
     try {
       // Calls the handler makes inherit this call's deadline and trace context (deadline propagation).
-      const invoke = callScopesEnabled() ? () => runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context)) : () => handler(data, context);
+      const scoped = callScopesEnabled();
       call.probe = rpcInstrumentation()?.serverCall?.({ pattern: call.pattern, meta: context.getMetadata(), peer: call.peer, kind: 'call' });
-      result = call.probe === undefined ? invoke() : call.probe.run(invoke);
+      if (!scoped && call.probe === undefined) {
+        result = handler(data, context); // the common path: no closure per call
+      } else {
+        const invoke = scoped ? () => runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context)) : () => handler(data, context);
+        result = call.probe === undefined ? invoke() : call.probe.run(invoke);
+      }
     } catch (err) {
       return this.finishWithError(call, err, MessageType.Error);
     }
