@@ -3,10 +3,19 @@ import { etcdctl, LocalEtcd, startEtcd } from '../support/etcd';
 import { waitFor } from '../support/wait-for';
 import { instance, MemoryLogger, uniqueNamespace } from './helpers';
 
-/** Resolves once one of `endpoints` reports a leader. */
+/**
+ * Resolves once the remaining `endpoints` agree on a leader that is one of them. Right after the
+ * leader is killed the others still name it until their election timeout, so "some leader" is not
+ * enough. Ids are uint64: compared as text, never through JSON.parse.
+ */
 async function waitForLeader(endpoints: string[]): Promise<void> {
   await waitFor(
-    async () => /"leader":[1-9]/.test(await etcdctl(endpoints, 'endpoint', 'status', '-w', 'json').catch(() => '[]')),
+    async () => {
+      const status = await etcdctl(endpoints, 'endpoint', 'status', '-w', 'json').catch(() => '[]');
+      const members = [...status.matchAll(/"member_id":(\d+)/g)].map((m) => m[1]);
+      const leaders = [...status.matchAll(/"leader":(\d+)/g)].map((m) => m[1]);
+      return members.length === endpoints.length && leaders.length === endpoints.length && leaders.every((l) => l === leaders[0] && members.includes(l));
+    },
     'a leader among the remaining members',
     15_000,
     200,
@@ -70,6 +79,8 @@ describe('EtcdRegistry on a 3-node etcd cluster', () => {
     await waitFor(() => latest() === 'old', 'the first instance', 5_000);
 
     await etcd.killMember(3);
+    // Writes need a leader: if member 3 led, members 1 and 2 elect a new one first.
+    await waitForLeader([m1, m2]);
     await provider.register(instance('new'));
     await provider.deregister('old');
     const revision = /"revision":(\d+)/.exec(await etcdctl([m1], 'endpoint', 'status', '-w', 'json'))![1];
