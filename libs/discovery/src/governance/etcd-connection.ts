@@ -1,5 +1,5 @@
 import { Etcd3 } from 'etcd3';
-import { deadlineIn } from '../registry/deadline';
+import { deadlineIn } from '@nestrpc/common';
 import { createEtcdClient, endpointsOf } from '../registry/etcd-client.factory';
 import { EtcdKv } from '../registry/etcd-kv';
 import { DEFAULT_ETCD_CALL_TIMEOUT_MS, DEFAULT_NAMESPACE, EtcdRegistryOptions } from '../registry/etcd-registry.options';

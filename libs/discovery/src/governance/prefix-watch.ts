@@ -1,7 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { IKeyValue, Watcher } from 'etcd3';
 import { Backoff } from '../registry/backoff';
-import { settleWithin } from '../registry/deadline';
+import { settleWithin } from '@nestrpc/common';
 import { DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS } from '../registry/etcd-registry.options';
 import { EtcdConnection } from './etcd-connection';
 

@@ -7,7 +7,7 @@ import { namespacePrefix } from '../instance/key-layout';
 import { normalizeInstance } from '../instance/normalize-instance';
 import { ServiceInstance, ServiceInstanceInit } from '../instance/service-instance';
 import { isValidKeySegment, parseVersionRange, validateServiceName } from '../instance/validation';
-import { deadlineIn } from './deadline';
+import { deadlineIn } from '@nestrpc/common';
 import { createEtcdClient, endpointsOf } from './etcd-client.factory';
 import { EtcdKv } from './etcd-kv';
 import {

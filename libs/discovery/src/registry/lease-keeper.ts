@@ -4,7 +4,7 @@ import { InvalidInstanceError } from '../errors/invalid-instance.error';
 import { instanceKey } from '../instance/key-layout';
 import { ServiceInstance } from '../instance/service-instance';
 import { Backoff } from './backoff';
-import { deadlineIn, settleWithin } from './deadline';
+import { deadlineIn, settleWithin } from '@nestrpc/common';
 import { DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS } from './etcd-registry.options';
 import { EtcdKv } from './etcd-kv';
 

@@ -3,7 +3,7 @@ import { IKeyValue, IWatchResponse, Watcher } from 'etcd3';
 import { instanceKey, servicePrefix } from '../instance/key-layout';
 import { ServiceInstance } from '../instance/service-instance';
 import { Backoff } from './backoff';
-import { settleWithin } from './deadline';
+import { settleWithin } from '@nestrpc/common';
 import { EmptyPushGuard } from './empty-push-guard';
 import { DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, EMPTY_PUSH_RECONNECT_WINDOW_MS } from './etcd-registry.options';
 import { EtcdKv } from './etcd-kv';

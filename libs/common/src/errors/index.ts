@@ -1,0 +1,3 @@
+export * from './rpc.error';
+export * from './invalid-service-name.error';
+export * from './invalid-pattern.error';
