@@ -6,4 +6,5 @@ export * from './explorer/versioned-handler';
 export * from './explorer/rpc-handler.explorer';
 export * from './advertised-host';
 export * from './rpc-server.host';
+export * from './rpc-server.address';
 export * from './rpc-server.module';

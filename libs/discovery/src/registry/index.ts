@@ -7,4 +7,5 @@ export * from './instance-list';
 export * from './service-registry';
 export * from './snapshot-store';
 export * from './static-registry';
+export * from './registry-config';
 export * from './registry-health';
