@@ -8,3 +8,4 @@ export * from './advertised-host';
 export * from './rpc-server.host';
 export * from './rpc-server.address';
 export * from './rpc-server.module';
+export * from './errors/rpc-errors';
