@@ -1,4 +1,4 @@
-import { DEFAULT_NAMESPACE } from './etcd-registry.options';
+import { DEFAULT_NAMESPACE } from './etcd/constants';
 import { createRegistry, etcdOptionsOf } from './registry-config';
 import { StaticRegistry } from './static-registry';
 

@@ -1,5 +1,6 @@
-import { DEFAULT_NAMESPACE, EtcdRegistryOptions } from './etcd-registry.options';
-import { EtcdRegistry } from './etcd-registry';
+import { EtcdRegistryOptions } from './etcd/etcd-registry.options';
+import { DEFAULT_NAMESPACE } from './etcd/constants';
+import { EtcdRegistry } from './etcd/etcd-registry';
 import { ServiceRegistry } from './service-registry';
 import { StaticRegistry, StaticRegistryOptions } from './static-registry';
 

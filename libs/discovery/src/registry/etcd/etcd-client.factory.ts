@@ -1,13 +1,7 @@
 import { circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { Etcd3, IOptions, isRecoverableError } from 'etcd3';
-import {
-  EtcdRegistryOptions,
-  GRPC_KEEPALIVE_TIME_MS,
-  GRPC_KEEPALIVE_TIMEOUT_MS,
-  HOST_BREAKER_FAILURES,
-  HOST_BREAKER_HALF_OPEN_AFTER_MS,
-  WATCH_RECONNECT_BACKOFF,
-} from './etcd-registry.options';
+import { EtcdRegistryOptions } from './etcd-registry.options';
+import { GRPC_KEEPALIVE_TIME_MS, GRPC_KEEPALIVE_TIMEOUT_MS, HOST_BREAKER_FAILURES, HOST_BREAKER_HALF_OPEN_AFTER_MS, WATCH_RECONNECT_BACKOFF } from './constants';
 import { watchReconnectBackoff } from './watch-backoff';
 
 /**

@@ -1,8 +1,8 @@
 import { BrokenCircuitError } from 'cockatiel';
 import { Etcd3, IKeyValue, isRecoverableError, Lease } from 'etcd3';
-import { DiscoveryError } from '../errors/discovery.error';
-import { RegistryRequestError } from '../errors/registry-request.error';
-import { RegistryUnavailableError } from '../errors/registry-unavailable.error';
+import { DiscoveryError } from '../../errors/discovery.error';
+import { RegistryRequestError } from '../../errors/registry-request.error';
+import { RegistryUnavailableError } from '../../errors/registry-unavailable.error';
 import { deadlineIn, withDeadline } from '@nestrpc/common';
 
 export interface ListResult {

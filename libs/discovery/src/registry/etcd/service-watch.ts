@@ -1,13 +1,13 @@
 import { LoggerService } from '@nestjs/common';
 import { IKeyValue, IWatchResponse, Watcher } from 'etcd3';
-import { instanceKey, servicePrefix } from '../instance/key-layout';
-import { ServiceInstance } from '../instance/service-instance';
+import { instanceKey, servicePrefix } from '../../instance/key-layout';
+import { ServiceInstance } from '../../instance/service-instance';
 import { Backoff, settleWithin } from '@nestrpc/common';
 import { EmptyPushGuard } from './empty-push-guard';
-import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, EMPTY_PUSH_RECONNECT_WINDOW_MS, ETCD_RETRY_BACKOFF } from './etcd-registry.options';
+import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, EMPTY_PUSH_RECONNECT_WINDOW_MS, ETCD_RETRY_BACKOFF } from './constants';
 import { EtcdKv } from './etcd-kv';
-import { byId } from './instance-list';
-import { parseRegistryEntry } from './registry-entry';
+import { byId } from '../instance-list';
+import { readRegistryEntry } from './registry-entry';
 
 export interface ServiceWatchListener {
   next(instances: readonly ServiceInstance[]): void;
@@ -189,12 +189,9 @@ export class ServiceWatch {
   /** Adds or replaces one entry; malformed keys and values are logged and skipped (and drop what was there). */
   private apply(kv: IKeyValue): void {
     const key = kv.key.toString();
-    try {
-      this.entries.set(key, parseRegistryEntry(key, kv.value.toString(), this.service));
-    } catch (error) {
-      this.entries.delete(key);
-      this.deps.logger.warn(`Skipping invalid registry entry ${key}: ${(error as Error).message}`);
-    }
+    const instance = readRegistryEntry(key, kv.value.toString(), this.service, this.deps.logger);
+    if (instance === undefined) this.entries.delete(key);
+    else this.entries.set(key, instance);
   }
 
   /**

@@ -1,10 +1,10 @@
 import { LoggerService } from '@nestjs/common';
 import { Lease } from 'etcd3';
-import { InvalidInstanceError } from '../errors/invalid-instance.error';
-import { instanceKey } from '../instance/key-layout';
-import { ServiceInstance } from '../instance/service-instance';
+import { InvalidInstanceError } from '../../errors/invalid-instance.error';
+import { instanceKey } from '../../instance/key-layout';
+import { ServiceInstance } from '../../instance/service-instance';
 import { Backoff, deadlineIn, settleWithin } from '@nestrpc/common';
-import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, ETCD_RETRY_BACKOFF } from './etcd-registry.options';
+import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, ETCD_RETRY_BACKOFF } from './constants';
 import { EtcdKv } from './etcd-kv';
 
 interface Registration {
