@@ -5,9 +5,9 @@ describe('BoundedBuckets', () => {
   it('keeps at most maxKeys buckets, least recently used out first', () => {
     const buckets = new BoundedBuckets(3);
     const a = buckets.get('a', 0, 1, 1);
-    a.take();
-    buckets.get('b', 0, 1, 1).take();
-    buckets.get('c', 0, 1, 1).take();
+    a.tryTake(0);
+    buckets.get('b', 0, 1, 1).tryTake(0);
+    buckets.get('c', 0, 1, 1).tryTake(0);
     expect(buckets.get('a', 0, 1, 1)).toBe(a); // touched: 'b' is now the oldest
     buckets.get('d', 0, 1, 1);
     expect(buckets.size).toBe(3);
@@ -18,7 +18,7 @@ describe('BoundedBuckets', () => {
 
   it('drops buckets that have refilled before anything else, losing nothing', () => {
     const buckets = new BoundedBuckets(100);
-    for (let i = 0; i < 50; i++) buckets.get(`old-${i}`, 0, 10, 1).take();
+    for (let i = 0; i < 50; i++) buckets.get(`old-${i}`, 0, 10, 1).tryTake(0);
     // 1 s later every old bucket is full again: each new key retires up to two of them.
     for (let i = 0; i < 25; i++) buckets.get(`new-${i}`, 1_000, 10, 1);
     expect(buckets.size).toBe(25);
@@ -32,7 +32,7 @@ describe('BoundedBuckets', () => {
     let maxSize = 0;
     // All within the same millisecond with spent buckets: the worst case, nothing refills.
     for (let i = 0; i < 200_000; i++) {
-      buckets.get(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 0, 1, 1).take();
+      buckets.get(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 0, 1, 1).tryTake(0);
       maxSize = Math.max(maxSize, buckets.size);
     }
     const held = heldMemory() - before;

@@ -91,32 +91,44 @@ export class CallLimiter {
     if (gate !== undefined && gate.maxConcurrent > 0 && gate.active >= gate.maxConcurrent) {
       return new ServerOverloadedError(`${gate.maxConcurrent} calls of "${pattern}" already running (limits.methods["${pattern}"].maxConcurrent)`, { reason: 'concurrency' });
     }
-    let shared: TokenBucket | undefined;
-    let caller: TokenBucket | undefined;
-    let callerOfMethod: TokenBucket | undefined;
     if (gate?.bucket !== undefined || this.perCaller !== undefined || gate?.perCaller !== undefined) {
-      const now = this.now();
-      shared = gate?.bucket;
-      if (shared !== undefined && shared.available(now) < 1) return rateLimited(`"${pattern}"`, shared, now);
-      if (this.perCaller !== undefined || gate?.perCaller !== undefined) {
-        const key = this.keyOf(context);
-        if (this.perCaller !== undefined) {
-          caller = this.callers.get(`\u0001${key}`, now, this.perCaller.perSecond, this.perCaller.burst);
-          if (caller.available(now) < 1) return rateLimited(`caller ${key}`, caller, now);
-        }
-        if (gate?.perCaller !== undefined) {
-          callerOfMethod = this.callers.get(`${pattern}\u0000${key}`, now, gate.perCaller.perSecond, gate.perCaller.burst);
-          if (callerOfMethod.available(now) < 1) return rateLimited(`caller ${key} on "${pattern}"`, callerOfMethod, now);
-        }
-      }
+      const refused = this.takeTokens(pattern, gate, context);
+      if (refused !== undefined) return refused;
     }
-    shared?.take();
-    caller?.take();
-    callerOfMethod?.take();
     this.active++;
     if (gate === undefined) return this.globalPermit;
     gate.active++;
     return gate;
+  }
+
+  /**
+   * Takes a token from every bucket that applies, or none: a bucket is taken from as soon as it
+   * is fetched (so fetching the next one can never retire it as "full"), and given back when a
+   * later one refuses.
+   */
+  private takeTokens(pattern: string, gate: MethodGate | undefined, context: RpcContext): ServerOverloadedError | undefined {
+    const now = this.now();
+    const shared = gate?.bucket;
+    if (shared !== undefined && !shared.tryTake(now)) return rateLimited(`"${pattern}"`, shared, now);
+    if (this.perCaller === undefined && gate?.perCaller === undefined) return undefined;
+    const key = this.keyOf(context);
+    let caller: TokenBucket | undefined;
+    if (this.perCaller !== undefined) {
+      caller = this.callers.get(`\u0001${key}`, now, this.perCaller.perSecond, this.perCaller.burst);
+      if (!caller.tryTake(now)) {
+        shared?.refund();
+        return rateLimited(`caller ${key}`, caller, now);
+      }
+    }
+    if (gate?.perCaller !== undefined) {
+      const callerOfMethod = this.callers.get(`${pattern}\u0000${key}`, now, gate.perCaller.perSecond, gate.perCaller.burst);
+      if (!callerOfMethod.tryTake(now)) {
+        shared?.refund();
+        caller?.refund();
+        return rateLimited(`caller ${key} on "${pattern}"`, callerOfMethod, now);
+      }
+    }
+    return undefined;
   }
 
   /** @internal a permit was released. */

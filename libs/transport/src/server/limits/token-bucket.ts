@@ -21,9 +21,16 @@ export class TokenBucket {
     return Math.floor(this.tokens);
   }
 
-  /** Takes one token; call after `available(now) >= 1`. */
-  take(): void {
+  /** Takes one token if there is one. */
+  tryTake(now: number): boolean {
+    if (this.available(now) < 1) return false;
     this.tokens -= 1;
+    return true;
+  }
+
+  /** Gives back a token taken for a call that another limit then refused. */
+  refund(): void {
+    this.tokens = Math.min(this.burst, this.tokens + 1);
   }
 
   /** ms until one token is available (0 if one is). */
