@@ -1,6 +1,6 @@
 import { RpcException } from '@nestjs/microservices';
 import { RpcTimeoutError, ServerOverloadedError } from '@nestrpc/transport';
-import { defer, lastValueFrom, NEVER, Observable, of, Subject, throwError } from 'rxjs';
+import { defer, firstValueFrom, lastValueFrom, map, NEVER, Observable, of, Subject, throwError, timer } from 'rxjs';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected.error';
 import { CircuitOpenError } from '../errors/circuit-open.error';
 import { ServiceGuard } from './service-guard';
@@ -104,6 +104,12 @@ describe('ServiceGuard', () => {
     gates[2].complete();
     await Promise.all(results.slice(1, 3));
     await flush();
+    expect(guard.bulkheadUse).toEqual({ running: 0, queued: 0 });
+  });
+
+  it('bulkhead: frees the slot before the caller sees the answer, so back-to-back calls with maxConcurrent 1 all run', async () => {
+    const guard = new ServiceGuard('Svc', { bulkhead: { maxConcurrent: 1 }, circuitBreaker: {} });
+    for (let i = 0; i < 5; i++) await expect(firstValueFrom(guard.guard(timer(1).pipe(map(() => i))))).resolves.toBe(i);
     expect(guard.bulkheadUse).toEqual({ running: 0, queued: 0 });
   });
 

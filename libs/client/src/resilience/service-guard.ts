@@ -1,8 +1,5 @@
 import {
   BrokenCircuitError,
-  bulkhead,
-  BulkheadPolicy,
-  BulkheadRejectedError as CockatielBulkheadRejectedError,
   circuitBreaker,
   CircuitBreakerPolicy,
   CircuitState,
@@ -16,6 +13,7 @@ import { isServiceFailure } from '../cluster/call-errors';
 import { DEFAULT_BREAKER_CONSECUTIVE_FAILURES, DEFAULT_BREAKER_HALF_OPEN_AFTER_MS, DEFAULT_BREAKER_WINDOW_CALLS } from '../constants';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected.error';
 import { CircuitOpenError } from '../errors/circuit-open.error';
+import { Bulkhead } from './bulkhead';
 import { BulkheadOptions, CircuitBreakerOptions } from './resilience.options';
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
@@ -29,23 +27,24 @@ interface Answered {
 const CANCELLED = Symbol('cancelled');
 
 /**
- * A service's bulkhead and circuit breaker (cockatiel policies) around its logical calls. An
- * Observable call runs inside one `execute()`: it holds a bulkhead slot until it completes, fails
- * or is unsubscribed, and its outcome is what the breaker counts. The bulkhead is outside the
- * breaker, so a call refused for lack of a slot never counts as a failure of the service.
+ * A service's bulkhead and circuit breaker around its logical calls. The breaker is cockatiel's
+ * CircuitBreakerPolicy: an Observable call runs inside one `execute()`, and its outcome is what
+ * the breaker counts. The bulkhead (ours, see Bulkhead) holds a slot until the call completes,
+ * fails or is unsubscribed; it is outside the breaker, so a call refused for lack of a slot never
+ * counts as a failure of the service.
  */
 export class ServiceGuard {
-  private readonly bulkhead: BulkheadPolicy | undefined;
+  private readonly bulkhead: Bulkhead | undefined;
   private readonly breaker: CircuitBreakerPolicy | undefined;
 
   constructor(
     readonly service: string,
-    private readonly options: { bulkhead?: BulkheadOptions; circuitBreaker?: CircuitBreakerOptions },
+    options: { bulkhead?: BulkheadOptions; circuitBreaker?: CircuitBreakerOptions },
   ) {
     const limit = options.bulkhead;
     if (limit !== undefined) {
       if (!Number.isInteger(limit.maxConcurrent) || limit.maxConcurrent < 1) throw new TypeError(`${service}: bulkhead.maxConcurrent must be an integer ≥ 1, got ${limit.maxConcurrent}`);
-      this.bulkhead = bulkhead(limit.maxConcurrent, limit.maxQueued ?? 0);
+      this.bulkhead = new Bulkhead(limit.maxConcurrent, limit.maxQueued ?? 0);
     }
     if (options.circuitBreaker !== undefined) {
       const breaker = options.circuitBreaker;
@@ -76,26 +75,41 @@ export class ServiceGuard {
 
   /** Calls running inside the bulkhead now, and waiting for a slot. */
   get bulkheadUse(): { running: number; queued: number } {
-    const { maxConcurrent = 0, maxQueued = 0 } = this.options.bulkhead ?? {};
-    if (this.bulkhead === undefined) return { running: 0, queued: 0 };
-    return { running: maxConcurrent - this.bulkhead.executionSlots, queued: maxQueued - this.bulkhead.queueSlots };
+    return this.bulkhead?.use ?? { running: 0, queued: 0 };
   }
 
   guard<T>(source: Observable<T>): Observable<T> {
+    const broken = this.breaker === undefined ? source : this.broken(source, this.breaker);
+    if (this.bulkhead === undefined) return broken;
+    const { maxConcurrent, maxQueued } = this.bulkhead;
+    return this.bulkhead.wrap(broken, () => new BulkheadRejectedError(this.service, maxConcurrent, maxQueued));
+  }
+
+  /** `source` inside the breaker's execute(): refused while open, its outcome counted. */
+  private broken<T>(source: Observable<T>, breaker: CircuitBreakerPolicy): Observable<T> {
     return new Observable<T>((subscriber) => {
       const abort = new AbortController();
       let inner: Subscription | undefined;
-      const run = ({ signal }: { signal: AbortSignal }): Promise<Answered> =>
+      // Our own signal, not the one execute() passes: a call waiting out a half-open probe is
+      // re-run by cockatiel without the caller's signal, and must still not start once cancelled.
+      const signal = abort.signal;
+      const run = (): Promise<Answered> =>
         new Promise<Answered>((resolve, reject) => {
           if (signal.aborted) return reject(CANCELLED);
+          let answered = false;
+          // Unsubscribed after a value (firstValueFrom, a unary call's usual end): the service answered.
           const onAbort = () => {
             inner?.unsubscribe();
-            reject(CANCELLED);
+            if (answered) resolve({});
+            else reject(CANCELLED);
           };
           signal.addEventListener('abort', onAbort, { once: true });
           const settle = () => signal.removeEventListener('abort', onAbort);
           inner = source.subscribe({
-            next: (value) => subscriber.next(value),
+            next: (value) => {
+              answered = true;
+              subscriber.next(value);
+            },
             error: (err: unknown) => {
               settle();
               if (isServiceFailure(err)) reject(err);
@@ -107,23 +121,15 @@ export class ServiceGuard {
             },
           });
         });
-      const breaker = this.breaker;
-      const guarded = breaker === undefined ? run : (ctx: { signal: AbortSignal }) => breaker.execute(run, ctx.signal);
-      const outcome = this.bulkhead === undefined ? guarded({ signal: abort.signal }) : this.bulkhead.execute(guarded, abort.signal);
-      outcome.then(
+      breaker.execute(run, abort.signal).then(
         (answered) => ('error' in answered ? subscriber.error(answered.error) : subscriber.complete()),
         (err: unknown) => {
-          if (err !== CANCELLED && !abort.signal.aborted) subscriber.error(this.translate(err));
+          if (err === CANCELLED || abort.signal.aborted) return;
+          subscriber.error(err instanceof BrokenCircuitError ? new CircuitOpenError(this.service, { cause: err }) : err);
         },
       );
       return () => abort.abort();
     });
-  }
-
-  private translate(err: unknown): unknown {
-    if (err instanceof BrokenCircuitError) return new CircuitOpenError(this.service, { cause: err });
-    if (err instanceof CockatielBulkheadRejectedError) return new BulkheadRejectedError(this.service, this.options.bulkhead?.maxConcurrent ?? 0, this.options.bulkhead?.maxQueued ?? 0, { cause: err });
-    return err;
   }
 }
 
