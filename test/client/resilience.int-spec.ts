@@ -1,5 +1,7 @@
 import { StaticRegistry } from '@nestrpc/discovery';
-import { BulkheadRejectedError, CircuitOpenError, createContractProxy, RpcClusterClient, RpcClusterClientOptions, withOptions } from '@nestrpc/client';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BulkheadRejectedError, CircuitOpenError, createContractProxy, RpcClientModule, RpcClusterClient, RpcClusterClientOptions, RpcClusterManager, withOptions } from '@nestrpc/client';
 import { RpcServerModuleOptions } from '@nestrpc/server';
 import { installRpcInstrumentation, RpcTimeoutError, ServerOverloadedError } from '@nestrpc/transport';
 import { firstValueFrom } from 'rxjs';
@@ -152,5 +154,33 @@ describe('cluster client resilience', () => {
     const error = await call(alone, 'whoami').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerOverloadedError);
     expect(error).toMatchObject({ reason: 'rate_limit', retryable: true });
+  });
+
+  it('takes bulkhead, circuitBreaker and method fallbacks through RpcClientModule.forFeature (defaults merged)', async () => {
+    await provider('only');
+    @Module({
+      imports: [
+        RpcClientModule.forRoot({ registry: { use: registry }, defaults: { circuitBreaker: { consecutiveFailures: 1, halfOpenAfterMs: 60_000 } } }),
+        RpcClientModule.forFeature([
+          { contract: GreeterService, retries: 0, bulkhead: { maxConcurrent: 1 }, methods: { hello: { fallback: (error: unknown, args: unknown) => `fallback ${(args as string[])[0]}: ${(error as { code?: string }).code}` } } },
+        ]),
+      ],
+    })
+    class ConsumerModule {}
+    const app = await NestFactory.createApplicationContext(ConsumerModule, { logger: false });
+    try {
+      const greeter = app.get(GreeterService);
+      const cluster = app.get(RpcClusterManager).clients()[0];
+      // Bulkhead of 1: a second call while one runs is refused; the hello fallback answers for it.
+      const running = greeter.slow(200).then((v) => v); // RpcCall is lazy: then() sends it
+      await expect(greeter.hello('bob')).resolves.toBe('fallback bob: BULKHEAD_REJECTED');
+      await expect(greeter.whoami()).rejects.toBeInstanceOf(BulkheadRejectedError);
+      await running;
+      await expect(withOptions(greeter, { timeoutMs: 30 }).slow(400)).rejects.toBeInstanceOf(RpcTimeoutError);
+      expect(cluster.circuitState()).toBe('open');
+      await expect(greeter.hello('ann')).resolves.toBe('fallback ann: CIRCUIT_OPEN');
+    } finally {
+      await app.close();
+    }
   });
 });
