@@ -88,6 +88,17 @@ describe('cluster client resilience', () => {
     await expect(call(client, 'hello', 'bob')).resolves.toContain('hello bob');
   });
 
+  it('circuit breaker stays closed while failover saves every call from a dead instance (that one is ejected instead)', async () => {
+    await provider('alive');
+    const dead = await provider('dead');
+    await dead.close();
+    const client = cluster({ balancer: 'round-robin', circuitBreaker: { consecutiveFailures: 1, halfOpenAfterMs: 60_000 } });
+    const served = await Promise.all(Array.from({ length: 20 }, () => call<string>(client, 'whoami')));
+    expect(new Set(served)).toEqual(new Set(['alive']));
+    expect(client.circuitState()).toBe('closed');
+    expect(client.isEjected('dead')).toBe(true);
+  });
+
   it('fallback function: receives the error and the arguments, per method and per call (withOptions)', async () => {
     await provider('only');
     const seen: { error: unknown; args: unknown }[] = [];
