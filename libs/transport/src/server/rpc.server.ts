@@ -28,7 +28,7 @@ import {
 } from './constants';
 import { RpcContext } from './rpc.context';
 import { CallLimiter } from './limits/call-limiter';
-import { MethodLimits, RpcServerLimits } from './limits/call-limits.options';
+import { MethodLimits } from './limits/call-limits.options';
 import { ConnectionStats, RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
 import { ServerConnection, ServerConnectionHost } from './server-connection';
 
@@ -69,7 +69,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
     this.pendingFrames = new ByteBudget(options.maxPendingFrameBytes ?? DEFAULT_MAX_PENDING_FRAME_BYTES);
     this.writeBudget = new ByteBudget(options.maxServerWriteBufferBytes ?? DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES);
-    this.limiter = hasLimits(options.limits) ? new CallLimiter(options.limits!) : undefined;
+    this.limiter = CallLimiter.create(options.limits);
     this.events.on('error', () => undefined); // errors are logged; listeners are optional
   }
 
@@ -321,7 +321,3 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   }
 }
 
-function hasLimits(limits: RpcServerLimits | undefined): boolean {
-  if (limits === undefined) return false;
-  return limits.maxConcurrentCalls !== undefined || limits.perCaller !== undefined || Object.keys(limits.methods ?? {}).length > 0;
-}

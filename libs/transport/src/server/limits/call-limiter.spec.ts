@@ -71,6 +71,12 @@ describe('CallLimiter', () => {
     expect(limiter.admit('a', contextOf('10.0.0.1:2'))).toMatchObject({ reason: 'rate_limit' });
   });
 
+  it('is not created (nothing on the call path) unless some limit is set', () => {
+    expect(CallLimiter.create(undefined)).toBeUndefined();
+    expect(CallLimiter.create({ methods: {}, maxTrackedCallers: 5 })).toBeUndefined();
+    expect(CallLimiter.create({ maxConcurrentCalls: 1 })).toBeInstanceOf(CallLimiter);
+  });
+
   it('rejects nonsensical limits at construction', () => {
     expect(() => new CallLimiter({ maxConcurrentCalls: 0 })).toThrow(TypeError);
     expect(() => new CallLimiter({ perCaller: { perSecond: -1 } })).toThrow(TypeError);

@@ -67,6 +67,13 @@ export class CallLimiter {
     for (const [pattern, method] of Object.entries(limits.methods ?? {})) this.setMethodLimits(pattern, method);
   }
 
+  /** A limiter when `limits` sets anything, else undefined: no cost on the call path. */
+  static create(limits: RpcServerLimits | undefined): CallLimiter | undefined {
+    if (limits === undefined) return undefined;
+    const any = limits.maxConcurrentCalls !== undefined || limits.perCaller !== undefined || Object.keys(limits.methods ?? {}).length > 0;
+    return any ? new CallLimiter(limits) : undefined;
+  }
+
   /** Calls admitted and not yet released. */
   get activeCalls(): number {
     return this.active;
