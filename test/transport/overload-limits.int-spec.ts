@@ -88,16 +88,18 @@ describe('RpcServer overload limits', () => {
     expect(refusal.retryAfterMs).toBeLessThanOrEqual(500);
   });
 
-  it('refills at the configured rate: admissions over ~1 s = burst + perSecond × elapsed (server clock), ±2', async () => {
+  it('refills at the configured rate: admissions over ~1 s = burst + perSecond × elapsed (server clock), less only what event-loop stalls let overflow', async () => {
     const perSecond = 50; // one token every 20 ms
-    const burst = 5; // 100 ms of slack: an offer delayed by a loaded machine loses no token
+    const burst = 10; // 200 ms of slack: an offer delayed by a loaded machine loses no token
     const h = await start({ limits: { methods: { tick: { rate: { perSecond, burst } } } } });
     const client = h.client();
     await client.connect();
     // Offer a call every ~2 ms for 1 s: far above 50/s, so the bucket alone paces admissions.
     const offered: Promise<string>[] = [];
+    const offeredAt: number[] = [];
     const began = performance.now();
     while (performance.now() - began < 1_000) {
+      offeredAt.push(performance.now());
       offered.push(outcome(firstValueFrom(client.send('tick', 0))));
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -105,16 +107,17 @@ describe('RpcServer overload limits', () => {
     const admitted = count(results, 'ok');
     expect(admitted).toBe(h.tickedAt.length);
     expect(admitted + count(results, 'overloaded:rate_limit')).toBe(offered.length);
-    // The bucket was full at the first admission; from then on it earned perSecond tokens per second.
+    // The bucket was full at the first admission; from then on it earned perSecond tokens per second:
+    // never more admissions than that (the limit itself) ...
     const elapsedMs = h.tickedAt[h.tickedAt.length - 1] - h.tickedAt[0];
-    const expected = burst + (elapsedMs * perSecond) / 1000;
-    expect(admitted).toBeGreaterThanOrEqual(Math.floor(expected) - 2);
-    expect(admitted).toBeLessThanOrEqual(Math.ceil(expected) + 1);
-    // After the burst, admissions are paced by the refill: 45+ of them, ~20 ms apart on average.
-    const paced = h.tickedAt.slice(burst);
-    const meanGap = (paced[paced.length - 1] - paced[0]) / (paced.length - 1);
-    expect(meanGap).toBeGreaterThanOrEqual(19);
-    expect(meanGap).toBeLessThanOrEqual(22);
+    const earned = burst + (elapsedMs * perSecond) / 1000;
+    expect(admitted).toBeLessThanOrEqual(Math.ceil(earned) + 1);
+    // ... and no fewer, except for tokens a stalled event loop (this process runs client and server)
+    // let overflow the full bucket: a gap between offers longer than the burst's worth of refill.
+    // On a quiet machine stalledMs is 0 and this is the exact count, −2/+1.
+    const slackMs = (burst * 1000) / perSecond;
+    const stalledMs = offeredAt.slice(1).reduce((sum, t, i) => sum + Math.max(0, t - offeredAt[i] - slackMs), 0);
+    expect(admitted).toBeGreaterThanOrEqual(Math.floor(burst + ((elapsedMs - stalledMs) * perSecond) / 1000) - 2);
   });
 
   it('keys per-caller buckets by peer address by default: two connections of one host share one', async () => {
