@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'util';
 import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
-import { installRpcInstrumentation, RpcClient, RpcServer, SerializerRegistry } from '@nestrpc/transport';
+import { installRpcInstrumentation, RpcClient, RpcServer, RpcServerLimits, SerializerRegistry } from '@nestrpc/transport';
 import { BenchModule } from '../nest/bench.controller';
 import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
@@ -16,7 +16,20 @@ export interface NestrpcVariant {
    * registered (the API's no-op): what instrumentation costs an app that has not set up tracing.
    */
   instrumented?: boolean;
+  /**
+   * true turns every server overload limit on (global and per-pattern concurrency, per-pattern
+   * and per-caller token buckets) with bounds the load never reaches: what the limiter costs on
+   * the call path when nothing is refused.
+   */
+  limits?: boolean;
 }
+
+/** Limits that are all checked on every call and never refuse one at bench loads. */
+const UNREACHED_LIMITS: RpcServerLimits = {
+  maxConcurrentCalls: 1_000_000,
+  perCaller: { perSecond: 1e9, burst: 1e9 },
+  methods: Object.fromEntries(['echo', 'stream'].map((pattern) => [pattern, { maxConcurrent: 1_000_000, rate: { perSecond: 1e9, burst: 1e9 }, perCaller: { perSecond: 1e9, burst: 1e9 } }])),
+};
 
 /** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
@@ -24,13 +37,13 @@ export function nestrpcSystem(serializer: NestrpcSerializerName, variant: Nestrp
   const ready = variant.instrumented === true ? instrument : async () => undefined;
   return {
     probe: () => probeSerializer(serializer),
-    startServer: async () => (await ready(), startServer(heartbeatIntervalMs)),
+    startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined)),
     createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs)),
   };
 }
 
-async function startServer(heartbeatIntervalMs: number | undefined): Promise<ServerHandle> {
-  const server = new RpcServer({ host: '127.0.0.1', port: 0, heartbeatIntervalMs });
+async function startServer(heartbeatIntervalMs: number | undefined, limits: RpcServerLimits | undefined): Promise<ServerHandle> {
+  const server = new RpcServer({ host: '127.0.0.1', port: 0, heartbeatIntervalMs, limits });
   const app = await NestFactory.createMicroservice(BenchModule, { strategy: server, logger: false });
   await app.listen();
   return { port: server.address().port, close: () => app.close() };

@@ -52,3 +52,8 @@ export const REMOVED_INSTANCE_CLOSE_GRACE_MS = 30_000;
 export const REMOVED_INSTANCE_CHECK_INTERVAL_MS = 100;
 /** Pattern of the probe call: no handler serves it, so any answer (UnknownPattern) proves the peer alive. */
 export const PROBE_PATTERN = '$nestrpc.probe';
+/** Circuit breaker defaults (when `circuitBreaker` is set): open after 5 failed calls in a row, probe after 10 s. */
+export const DEFAULT_BREAKER_CONSECUTIVE_FAILURES = 5;
+export const DEFAULT_BREAKER_HALF_OPEN_AFTER_MS = 10_000;
+/** Circuit breaker `failureRatio` mode: the window of calls it is computed over. */
+export const DEFAULT_BREAKER_WINDOW_CALLS = 20;

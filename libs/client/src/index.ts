@@ -17,3 +17,8 @@ export * from './rpc-cluster.manager';
 export * from './rpc-client.module';
 export * from './errors/conflicting-feature.error';
 export * from './errors/rpc-errors';
+export * from './errors/circuit-open.error';
+export * from './errors/bulkhead-rejected.error';
+export * from './resilience/resilience.options';
+export * from './resilience/service-guard';
+export * from './resilience/fallback';

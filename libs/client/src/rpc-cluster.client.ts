@@ -2,7 +2,9 @@ import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { createRegistry, etcdOptionsOf, GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, RegistryHealth, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
 import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, enableCallScopes, InvalidMessageError, rpcInstrumentation } from '@nestrpc/transport';
 import { traced } from './cluster/traced-call';
-import { lastValueFrom, Observable, throwError } from 'rxjs';
+import { catchError, lastValueFrom, Observable, throwError } from 'rxjs';
+import { fallbackHandler } from './resilience/fallback';
+import { CircuitStateName, ServiceGuard } from './resilience/service-guard';
 import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
 import { defaultRoutingKey, resolveCallOptions, RpcCallOverrides, unwrapRecord } from './cluster/call-options';
 import { ClusterCall, ClusterInvoker } from './cluster/cluster-invoker';
@@ -35,6 +37,8 @@ export class RpcClusterClient extends ClientProxy {
   private readonly defaultTimeoutMs: number;
   private readonly governance: GovernanceView | undefined;
   private readonly stats = new InstanceStats();
+  /** Bulkhead and circuit breaker of the service; undefined (no cost) when neither is configured. */
+  private readonly guard: ServiceGuard | undefined;
 
   constructor(private readonly options: RpcClusterClientOptions) {
     super();
@@ -61,6 +65,7 @@ export class RpcClusterClient extends ClientProxy {
     this.failbackQueue = new FailbackQueue(this.invoker, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FAILBACK_ATTEMPTS, options.timeoutMs ?? this.defaultTimeoutMs);
     this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
     for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
+    this.guard = ServiceGuard.create(this.service, options);
   }
 
   /** Starts discovery. Resolves at once: no provider is needed to start. */
@@ -99,6 +104,11 @@ export class RpcClusterClient extends ClientProxy {
     return this.pool.isEjected(id);
   }
 
+  /** The service's circuit breaker: 'closed' also when there is none. */
+  circuitState(): CircuitStateName {
+    return this.guard?.circuitState ?? 'closed';
+  }
+
   /** Read-only call statistics of one instance as this client saw them (dashboards): in flight, latency EWMA, calls completed. */
   callStats(id: string): { active: number; ewmaLatencyMs: number; completed: number } {
     return { ...this.stats.get(id), completed: this.stats.completed(id) };
@@ -117,10 +127,16 @@ export class RpcClusterClient extends ClientProxy {
     const merged = { ...fromRecord, ...overrides };
     const options = resolveCallOptions(policy, merged, currentCallScope(), this.defaultTimeoutMs);
     const key = merged.hashKey ?? (this.hashByKey ? defaultRoutingKey(payload) : undefined);
-    const call: ClusterCall = { pattern, data: payload, policy, options: { ...options, key } };
+    const fallback = merged.fallback ?? policy.fallback;
+    const call: ClusterCall = { pattern, data: payload, policy: merged.fallback === undefined ? policy : { ...policy, fallback }, options: { ...options, key } };
     const probe = rpcInstrumentation()?.logicalCall?.({ service: this.invoker.service, pattern, strategy: policy.cluster ?? 'failover' });
-    if (probe === undefined) return this.strategyOf(policy.cluster)(this.invoker, call) as Observable<T>;
-    return traced(probe, { ...call, probe }, (traced) => this.strategyOf(policy.cluster)(this.invoker, traced)) as Observable<T>;
+    const run = (c: ClusterCall) => this.strategyOf(policy.cluster)(this.invoker, c);
+    let result = probe === undefined ? run(call) : traced(probe, { ...call, probe }, run);
+    // The bulkhead and breaker wrap the whole logical call: the breaker sees what failover could not save.
+    if (this.guard !== undefined) result = this.guard.guard(result);
+    const rescue = fallbackHandler(policy.cluster, fallback, this.guard !== undefined);
+    if (rescue !== undefined) result = result.pipe(catchError((err: unknown) => rescue(err, payload)));
+    return result as Observable<T>;
   }
 
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {

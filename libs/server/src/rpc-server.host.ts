@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createRegistry, ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
-import { PROTOCOL_VERSION, RpcServer } from '@nestrpc/transport';
+import { methodPattern, MethodLimits, PROTOCOL_VERSION, RpcServer } from '@nestrpc/transport';
 import { randomBytes } from 'crypto';
 import { hostname } from 'os';
 import { setTimeout as sleep } from 'timers/promises';
@@ -59,6 +59,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     const { services, handlers } = this.explorer.exploreServices();
     for (const handler of handlers) this.server.addHandler(handler.pattern, handler.handle, false);
+    for (const [pattern, limits] of methodLimitsOf(services)) this.server.setMethodLimits(pattern, limits);
     if (this.options.exposeMessagePatterns !== false) {
       for (const { pattern, handler, isEvent } of this.explorer.exploreMessagePatterns()) this.server.addHandler(pattern, handler, isEvent);
     }
@@ -149,4 +150,25 @@ export interface RpcServerHealth {
   /** Instances registered now (one per service version). */
   readonly registered: number;
   readonly leaseAlive: boolean;
+}
+
+/**
+ * `@RpcService({ limits })` by pattern. Versions of one service share a pattern, so they must
+ * agree; a limit on a method the service does not expose is a typo, refused at start.
+ */
+function methodLimitsOf(services: ExposedService[]): Map<string, MethodLimits> {
+  const byPattern = new Map<string, { limits: MethodLimits; from: string }>();
+  for (const service of services) {
+    for (const [method, limits] of Object.entries(service.limits)) {
+      const from = `${service.service}@${service.version}`;
+      if (!service.methods.includes(method)) throw new TypeError(`@RpcService ${from}: limits name "${method}", which is not one of its methods (${service.methods.join(', ')})`);
+      const pattern = methodPattern(service.service, method);
+      const earlier = byPattern.get(pattern);
+      if (earlier !== undefined && JSON.stringify(earlier.limits) !== JSON.stringify(limits)) {
+        throw new TypeError(`${earlier.from} and ${from} declare different limits for ${pattern}; versions share the pattern, declare them once`);
+      }
+      byPattern.set(pattern, { limits, from });
+    }
+  }
+  return new Map([...byPattern].map(([pattern, { limits }]) => [pattern, limits]));
 }

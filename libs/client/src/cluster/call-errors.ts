@@ -22,13 +22,27 @@ export function isConnectionFailure(error: unknown): boolean {
 
 /**
  * Does this outcome say the instance is unhealthy? Timeouts, dropped connections and
- * overload do. A handler's own error (an `RpcException`, whose payload reaches the caller) or an
- * unknown server error (RemoteError) never does: the instance
- * answered, so it is healthy, however bad the news. Draining is an orderly goodbye, not a fault.
+ * overload (a concurrency limit, in-flight or write-buffer bound) do. A handler's own error (an
+ * `RpcException`, whose payload reaches the caller) or an unknown server error (RemoteError)
+ * never does: the instance answered, so it is healthy, however bad the news. Draining is an
+ * orderly goodbye, not a fault. A rate limit (`reason: 'rate_limit'`) is the server metering
+ * this caller, at once and on purpose: the instance is fine, so it is retried elsewhere
+ * (retryable) but never ejects the instance.
  */
 export function isHealthFailure(error: unknown): boolean {
   if (error instanceof RemoteError || error instanceof ServerDrainingError) return false;
-  return error instanceof RpcTimeoutError || error instanceof ServerOverloadedError || isConnectionFailure(error);
+  if (error instanceof ServerOverloadedError) return error.reason !== 'rate_limit';
+  return error instanceof RpcTimeoutError || isConnectionFailure(error);
+}
+
+/**
+ * What the per-service circuit breaker counts as a failure: a logical call (after failover
+ * tried the other instances) that ended in a health failure, i.e. the whole service is failing,
+ * not one instance (outlier ejection handles those). NoProvidersError is not one: it already
+ * fails fast, and counting it would hold the circuit open after the first provider appears.
+ */
+export function isServiceFailure(error: unknown): boolean {
+  return isHealthFailure(error);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RpcFallback } from '../resilience/resilience.options';
 import { CallScope, DEFAULT_CALL_TIMEOUT_MS, RpcCallOptions, RpcRecord } from '@nestrpc/transport';
 
 /**
@@ -17,6 +18,8 @@ export interface RpcCallOverrides {
   headers?: Record<string, string>;
   /** Routing key for 'consistent-hash' (user id, cart id...). Default: the first argument. */
   hashKey?: string;
+  /** This call's fallback `(error, args) => answer` (beats the method's; see CallPolicy.fallback). */
+  fallback?: RpcFallback;
   /** W3C trace context; default: the one of the call being served (inside a handler). */
   traceparent?: string;
   tracestate?: string;

@@ -1,4 +1,4 @@
-import { RpcError } from '@nestrpc/transport';
+import { RpcError } from '@nestrpc/common';
 
 /** Two `forFeature` declarations of the same contract and range ask for different options. */
 export class ConflictingFeatureError extends RpcError {

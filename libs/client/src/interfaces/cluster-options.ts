@@ -1,6 +1,7 @@
 import type { BalancerLike, GovernanceOption, RegistryConfig } from '@nestrpc/discovery';
 import type { RpcClientOptions } from '@nestrpc/transport';
 import type { OutlierOptions } from '../cluster/outlier-detector';
+import type { BulkheadOptions, CircuitBreakerOptions, RpcFallback } from '../resilience/resilience.options';
 
 export type ClusterStrategyName = 'failover' | 'failfast' | 'failsafe' | 'failback' | 'forking' | 'broadcast';
 
@@ -17,8 +18,13 @@ export interface CallPolicy {
   timeoutMs?: number;
   /** Safe to run twice: failover may retry it after ambiguous failures (timeouts, dropped connections). */
   idempotent?: boolean;
-  /** failsafe/failback: the value returned instead of the error. Default undefined. */
-  fallback?: unknown;
+  /**
+   * A function `(error, args) => answer` is called when the call fails, whatever the strategy
+   * (also for CircuitOpenError and BulkheadRejectedError); its result (value, Promise or
+   * Observable) is the answer, and it may rethrow. Any other value is failsafe/failback's
+   * static answer instead of the error. Default undefined.
+   */
+  fallback?: RpcFallback | unknown;
   /** forking: parallel calls. Default 2. */
   forks?: number;
 }
@@ -52,6 +58,10 @@ export interface RpcClusterClientOptions extends CallPolicy {
   retryBudget?: { ratio?: number; minPerSecond?: number };
   /** Method → policy overrides (for typed proxies: method names; for send(): patterns). */
   methods?: Record<string, CallPolicy>;
+  /** Calls of this service running at once, with a bounded wait queue (BulkheadRejectedError beyond). Default: no limit. */
+  bulkhead?: BulkheadOptions;
+  /** Per-service circuit breaker (CircuitOpenError while open). Default: none; `{}` for the defaults (5 failures in a row, probe after 10 s). */
+  circuitBreaker?: CircuitBreakerOptions;
   /** Live operator rules (weights, disable, tag routes, allow/deny, direct address; see docs/operations.md). Default: on, from the same etcd, with an etcd registry; a GovernanceSource to share one; false to ignore rules. */
   governance?: GovernanceOption;
 }

@@ -3,7 +3,7 @@ import type { RpcClientOptions, RpcContract } from '@nestrpc/transport';
 import { CallPolicy, ClientRegistryConfig, RpcClusterClientOptions } from './cluster-options';
 
 /** Health-model settings a consumer may tune per contract or as defaults (see the README's health model). */
-export type HealthOptions = Pick<RpcClusterClientOptions, 'ejection' | 'outlier' | 'maxEjectionPercent' | 'stallMs' | 'probeTimeoutMs' | 'retryBudget'>;
+export type HealthOptions = Pick<RpcClusterClientOptions, 'ejection' | 'outlier' | 'maxEjectionPercent' | 'stallMs' | 'probeTimeoutMs' | 'retryBudget' | 'bulkhead' | 'circuitBreaker'>;
 
 export interface RpcClientModuleOptions {
   /** Where providers are discovered. */

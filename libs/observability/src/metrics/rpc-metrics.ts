@@ -60,7 +60,7 @@ export class RpcMetrics implements RpcInstrumentation {
     this.serverCalls.register(registry, `${p}server_calls_total`, 'Calls handled, by outcome (OK or error code).', `${p}server_call_duration_seconds`, 'Time from receiving a call to its last answer.');
     const serverInFlight = this.serverInFlight;
     new Gauge({ name: `${p}server_calls_in_flight`, help: 'Calls being handled now.', labelNames: ['service'], registers, collect() { for (const [service, value] of serverInFlight) this.set({ service }, value); } });
-    this.rejected = new Counter({ name: `${p}server_rejected_total`, help: 'Calls refused before running: overload, draining, too_large, unknown_pattern, invalid.', labelNames: ['reason'], registers });
+    this.rejected = new Counter({ name: `${p}server_rejected_total`, help: 'Calls refused before running: overload, rate_limit, draining, too_large, unknown_pattern, invalid.', labelNames: ['reason'], registers });
     this.serverFramesIn = new Counter({ name: `${p}server_frames_received_total`, help: 'Call frames received (requests, events, cancels).', registers });
     this.serverFramesOut = new Counter({ name: `${p}server_frames_sent_total`, help: 'Answer frames sent.', registers });
     new Gauge({ name: `${p}server_connections`, help: 'Open server connections.', registers, collect() { this.set(sockets.size); } });

@@ -21,7 +21,8 @@ export class StatusLabels {
 export function rejectionReason(error: unknown): string {
   switch ((error as { code?: unknown })?.code) {
     case 'OVERLOADED':
-      return 'overload';
+      // A rate limit is the server's flow control, not saturation: told apart for alerting.
+      return (error as { reason?: unknown }).reason === 'rate_limit' ? 'rate_limit' : 'overload';
     case 'DRAINING':
       return 'draining';
     case 'FRAME_TOO_LARGE':

@@ -1,5 +1,5 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
-import { RpcContract, serviceNameOf } from '@nestrpc/transport';
+import { MethodLimits, RpcContract, serviceNameOf } from '@nestrpc/transport';
 import { valid } from 'semver';
 import { DEFAULT_SERVICE_VERSION, DEFAULT_SERVICE_WEIGHT, RPC_SERVICE_METADATA } from '../constants';
 
@@ -12,6 +12,12 @@ export interface RpcServiceOptions {
   name?: string;
   /** Free-form tags published in the registry. */
   tags?: string[];
+  /**
+   * Overload limits by method name (`{ search: { maxConcurrent: 10, perCaller: { perSecond: 5 } } }`),
+   * applied to the method's pattern `<service>.<method>` for every version. The server starter's
+   * `transport.limits.methods` (configuration) wins over these.
+   */
+  limits?: Record<string, MethodLimits>;
 }
 
 export interface RpcServiceMetadata {
@@ -20,6 +26,7 @@ export interface RpcServiceMetadata {
   version: string;
   weight: number;
   tags: string[];
+  limits: Record<string, MethodLimits>;
 }
 
 /**
@@ -42,6 +49,7 @@ export function RpcService(contract: RpcContract, options: RpcServiceOptions = {
     version,
     weight,
     tags: options.tags ?? [],
+    limits: options.limits ?? {},
   };
   return applyDecorators(Injectable(), SetMetadata(RPC_SERVICE_METADATA, metadata));
 }

@@ -17,6 +17,15 @@ describe('transport error payloads', () => {
     }
   });
 
+  it('carries an overload reason and retryAfterMs, and drops reasons it does not know', () => {
+    const sent = new ServerOverloadedError('slow down', { reason: 'rate_limit', retryAfterMs: 40 });
+    const back = fromTransportErrorPayload(toTransportErrorPayload(sent, 'p'), 'a:1') as ServerOverloadedError;
+    expect(back).toBeInstanceOf(ServerOverloadedError);
+    expect(back).toMatchObject({ reason: 'rate_limit', retryAfterMs: 40, retryable: true, message: 'slow down' });
+    const odd = fromTransportErrorPayload({ code: 'OVERLOADED', message: 'x', reason: 'evil label' }, 'a:1') as ServerOverloadedError;
+    expect(odd.reason).toBeUndefined();
+  });
+
   it('keeps unknown codes as a RemoteError with the payload', () => {
     const error = fromTransportErrorPayload({ code: 'FRAME_TOO_LARGE', message: 'too big' }, 'a:1');
     expect(error).toBeInstanceOf(RemoteError);

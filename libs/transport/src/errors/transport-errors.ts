@@ -5,7 +5,7 @@ import { ServerClosedError } from './server-closed.error';
 import { RpcTimeoutError } from './timeout.error';
 import { RpcError } from './rpc.error';
 import { ServerDrainingError } from './server-draining.error';
-import { ServerOverloadedError } from './server-overloaded.error';
+import { OverloadReason, ServerOverloadedError } from './server-overloaded.error';
 import { UnknownPatternError } from './unknown-pattern.error';
 
 /** Body of an ERROR frame flagged TransportError. */
@@ -16,11 +16,18 @@ export interface TransportErrorPayload {
   pattern?: string;
   /** TIMEOUT only: the time the server allowed the call. */
   timeoutMs?: number;
+  /** OVERLOADED only: which limit refused it, and (rate_limit) when to try again. */
+  reason?: OverloadReason;
+  retryAfterMs?: number;
 }
 
 export function toTransportErrorPayload(error: RpcError, pattern?: string): TransportErrorPayload {
   const payload: TransportErrorPayload = { code: error.code, message: error.message, retryable: error.retryable, pattern };
   if (error instanceof RpcTimeoutError) payload.timeoutMs = error.timeoutMs;
+  if (error instanceof ServerOverloadedError) {
+    if (error.reason !== undefined) payload.reason = error.reason;
+    if (error.retryAfterMs !== undefined) payload.retryAfterMs = error.retryAfterMs;
+  }
   return payload;
 }
 
@@ -31,7 +38,7 @@ export function fromTransportErrorPayload(payload: unknown, address: string): Rp
     case 'DRAINING':
       return new ServerDrainingError(address);
     case 'OVERLOADED':
-      return new ServerOverloadedError(p.message ?? `${address} is overloaded`);
+      return new ServerOverloadedError(p.message ?? `${address} is overloaded`, { reason: overloadReasonOf(p.reason), retryAfterMs: typeof p.retryAfterMs === 'number' ? p.retryAfterMs : undefined });
     case 'UNKNOWN_PATTERN':
       return new UnknownPatternError(p.pattern ?? '?');
     case 'TIMEOUT':
@@ -45,4 +52,11 @@ export function fromTransportErrorPayload(payload: unknown, address: string): Rp
     default:
       return new RemoteError(payload);
   }
+}
+
+const OVERLOAD_REASONS: ReadonlySet<string> = new Set<OverloadReason>(['concurrency', 'rate_limit', 'in_flight', 'write_buffer']);
+
+/** Only the reasons this version knows: a peer cannot put arbitrary strings into metrics labels. */
+function overloadReasonOf(value: unknown): OverloadReason | undefined {
+  return typeof value === 'string' && OVERLOAD_REASONS.has(value) ? (value as OverloadReason) : undefined;
 }

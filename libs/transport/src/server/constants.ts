@@ -37,3 +37,8 @@ export const DEFAULT_MAX_PENDING_FRAME_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES = 256 * 1024 * 1024;
 /** Server default for `writeStallTimeoutMs`: a connection whose write buffer stays full this long (ms) is closed. */
 export const DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
+/**
+ * Default `limits.maxTrackedCallers`: per-caller rate-limit buckets kept at most. A bucket and its
+ * key take ~150 bytes, so 10 000 callers cost ~1.5 MB whatever the number of distinct callers.
+ */
+export const DEFAULT_MAX_TRACKED_CALLERS = 10_000;

@@ -4,3 +4,4 @@ export * from './rpc.context';
 export * from './error-payload';
 export * from './server-connection';
 export * from './rpc.server';
+export * from './limits';

@@ -2,6 +2,7 @@ import { Server as NetServer, Socket } from 'net';
 import { TlsOptions } from 'tls';
 import { FramedConnectionOptions } from '../connection/framed-connection.options';
 import { SerializerLike } from '../serializers/serializer-registry';
+import { RpcServerLimits } from './limits/call-limits.options';
 
 export interface RpcServerOptions
   extends Pick<FramedConnectionOptions, 'maxFrameBytes' | 'heartbeatIntervalMs' | 'missedHeartbeats' | 'maxWriteBufferBytes' | 'frameTimeoutMs'> {
@@ -34,6 +35,12 @@ export interface RpcServerOptions
   writeStallTimeoutMs?: number;
   /** Default 1024; calls over it are refused with a retryable OVERLOADED error. */
   maxInFlightPerConnection?: number;
+  /**
+   * Overload protection: concurrency limits (global, per pattern) and token-bucket rate limits
+   * (per pattern, per caller). Refused calls get a retryable ServerOverloadedError before the
+   * handler runs. Default: none (see docs/security.md).
+   */
+  limits?: RpcServerLimits;
   /** How long drain() (graceful stop; the server starter's shutdown) lets calls finish. close() does not wait. Default 10 000 ms. */
   drainTimeoutMs?: number;
   /** Serve TLS with these options (key, cert, ca, requestCert, ...). */

@@ -27,6 +27,8 @@ import {
   SERVER_CLOSE_GRACE_MS,
 } from './constants';
 import { RpcContext } from './rpc.context';
+import { CallLimiter } from './limits/call-limiter';
+import { MethodLimits } from './limits/call-limits.options';
 import { ConnectionStats, RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
 import { ServerConnection, ServerConnectionHost } from './server-connection';
 
@@ -45,6 +47,8 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   readonly serializers: SerializerRegistry;
   readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
+  /** Overload gate (`limits`); undefined, and off the call path, while no limit is configured. */
+  limiter: CallLimiter | undefined;
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
   private readonly pendingFrames: ByteBudget;
@@ -65,6 +69,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
     this.pendingFrames = new ByteBudget(options.maxPendingFrameBytes ?? DEFAULT_MAX_PENDING_FRAME_BYTES);
     this.writeBudget = new ByteBudget(options.maxServerWriteBufferBytes ?? DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES);
+    this.limiter = CallLimiter.create(options.limits);
     this.events.on('error', () => undefined); // errors are logged; listeners are optional
   }
 
@@ -150,6 +155,16 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
       pendingFrameHeldBytes: connection.pendingFrameHeldBytes,
       writableBytes: connection.writableBytes,
     }));
+  }
+
+  /**
+   * Limits of one pattern from code (the server starter passes `@RpcService({ limits })` here).
+   * `limits.methods` given in the options win: configuration overrides code, as for weights.
+   */
+  setMethodLimits(pattern: string, limits: MethodLimits): void {
+    if (this.options.limits?.methods?.[pattern] !== undefined) return;
+    this.limiter ??= new CallLimiter(this.options.limits ?? {});
+    this.limiter.setMethodLimits(pattern, limits);
   }
 
   /** Calls running now, over all connections. */
@@ -305,3 +320,4 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     for (const resolve of waiters) resolve();
   }
 }
+

@@ -7,16 +7,18 @@ import { FakeFramedConnection } from '../connection/framed-connection.fake';
 import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
+import { CallLimiter } from './limits/call-limiter';
 import { RpcContext } from './rpc.context';
 import { ServerConnection, ServerConnectionHost } from './server-connection';
 
 const JSON_ID = 1;
 
-function setup(handlers: Record<string, MessageHandler>, options: { draining?: boolean; maxInFlight?: number } = {}) {
+function setup(handlers: Record<string, MessageHandler>, options: { draining?: boolean; maxInFlight?: number; limiter?: CallLimiter } = {}) {
   const settled: number[] = [];
   const host: ServerConnectionHost = {
     codec: new PayloadCodec(new SerializerRegistry(DEFAULT_SERIALIZERS)),
     maxInFlightPerConnection: options.maxInFlight ?? 10,
+    limiter: options.limiter,
     logger: new Logger('test', { timestamp: false }),
     limitedLog: new LogLimiter(new Logger('test', { timestamp: false })),
     isDraining: () => options.draining === true,
@@ -149,5 +151,35 @@ describe('ServerConnection', () => {
     fake.peerClosed(new Error('reset'));
     expect(signals[0].aborted).toBe(true);
     expect(connection.inFlightCount).toBe(0);
+  });
+
+  it('refuses over a limit before decoding or running the handler, and frees the slot when the call settles', async () => {
+    let runs = 0;
+    let finish: () => void = () => undefined;
+    const handler = (() => {
+      runs++;
+      return new Promise<number>((resolve) => (finish = () => resolve(1)));
+    }) as unknown as MessageHandler;
+    const limiter = new CallLimiter({ methods: { slow: { maxConcurrent: 1 } } });
+    const { fake, request } = setup({ slow: handler }, { limiter });
+    request(1, 'slow', 1);
+    // A body that does not decode: refused for the limit first, so it is never even parsed.
+    fake.receive({ type: MessageType.Request, seq: 2, serializerId: JSON_ID, meta: { pattern: 'slow' }, body: '{not json' });
+    expect(runs).toBe(1);
+    expect(fake.frames).toHaveLength(1);
+    expect(fake.body(fake.frames[0])).toMatchObject({ code: 'OVERLOADED', reason: 'concurrency', retryable: true });
+    finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(limiter.activeCalls).toBe(0);
+    request(3, 'slow', 1);
+    expect(runs).toBe(2);
+  });
+
+  it('releases the permit of a call whose body does not decode', () => {
+    const limiter = new CallLimiter({ maxConcurrentCalls: 1 });
+    const { fake } = setup({ sum: (() => 1) as unknown as MessageHandler }, { limiter });
+    fake.receive({ type: MessageType.Request, seq: 1, serializerId: JSON_ID, meta: { pattern: 'sum' }, body: '{not json' });
+    expect(fake.frames).toHaveLength(1);
+    expect(limiter.activeCalls).toBe(0);
   });
 });

@@ -22,12 +22,15 @@ import { toErrorPayload } from './error-payload';
 import { callScopesEnabled, runInCallScope, scopeOfCall } from '../context/call-scope';
 import { RpcContext, ServerCallState } from './rpc.context';
 import { CallProbe } from '../instrumentation/rpc-instrumentation';
+import { CallLimiter, CallPermit } from './limits/call-limiter';
 import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 
 /** What a connection needs from the server that owns it. */
 export interface ServerConnectionHost {
   readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
+  /** Overload gate (limits); undefined when no limit is configured. */
+  readonly limiter?: CallLimiter;
   readonly logger: LoggerService;
   /** For lines a peer can trigger at will: one per reason per window, with a count. */
   readonly limitedLog: LogLimiter;
@@ -47,6 +50,8 @@ interface InFlight extends ServerCallState {
   /** Instrumentation (tracing, metrics) following this call, when installed; ended in settle(). */
   probe?: CallProbe;
   failure?: unknown;
+  /** What the limiter admitted the call with; released in settle(). */
+  permit: CallPermit | undefined;
 }
 
 /** One accepted socket: decodes calls, runs handlers, writes answers, honours cancel and deadlines. */
@@ -117,26 +122,18 @@ export class ServerConnection implements ConnectionHandler {
     const pattern = frame.meta.pattern ?? '';
     this.lastSeq = seq;
     if (this.host.isDraining()) return this.refuse(frame, new ServerDrainingError(this.peer));
-    if (this.connection.overWriteBudget) return this.refuse(frame, new ServerOverloadedError('The server holds maxServerWriteBufferBytes of unread answers'));
+    if (this.connection.overWriteBudget) return this.refuse(frame, new ServerOverloadedError('The server holds maxServerWriteBufferBytes of unread answers', { reason: 'write_buffer' }));
     if (this.inFlight.has(seq)) return this.refuse(frame, new ServerOverloadedError(`Sequence id ${seq} is already in flight`));
     if (this.inFlight.size >= this.host.maxInFlightPerConnection) {
-      return this.refuse(frame, new ServerOverloadedError(`${this.host.maxInFlightPerConnection} calls already in flight on this connection (maxInFlightPerConnection)`));
+      return this.refuse(frame, new ServerOverloadedError(`${this.host.maxInFlightPerConnection} calls already in flight on this connection (maxInFlightPerConnection)`, { reason: 'in_flight' }));
     }
     const handler = this.host.findRequestHandler(pattern);
     if (handler === undefined) return this.refuse(frame, new UnknownPatternError(pattern));
 
-    const serializer = this.serializerFor(frame.serializerId);
-    let data: unknown;
-    try {
-      data = this.host.codec.decode(frame, pattern, 'request');
-    } catch (err) {
-      return this.refuse(frame, err as RpcError);
-    }
-
     const call: InFlight = {
       seq,
       pattern,
-      serializer,
+      serializer: this.serializerFor(frame.serializerId),
       peer: this.peer,
       receivedAt: Date.now(),
       idempotent: (frame.flags & FrameFlags.Idempotent) !== 0,
@@ -146,14 +143,31 @@ export class ServerConnection implements ConnectionHandler {
       deadlineTimer: undefined,
       probe: undefined,
       failure: undefined,
+      permit: undefined,
     };
+    const context = new RpcContext(frame.meta, call);
+    // Overload limits refuse before the body is decoded or the handler runs.
+    const limiter = this.host.limiter;
+    if (limiter !== undefined) {
+      const admitted = limiter.admit(pattern, context);
+      if (admitted instanceof ServerOverloadedError) return this.refuse(frame, admitted);
+      call.permit = admitted;
+    }
+    let data: unknown;
+    try {
+      data = this.host.codec.decode(frame, pattern, 'request');
+    } catch (err) {
+      call.permit?.release();
+      return this.refuse(frame, err as RpcError);
+    }
+
     this.inFlight.set(seq, call);
     const timeoutMs = frame.meta.timeoutMs ?? 0;
     if (timeoutMs > 0) {
       call.deadlineTimer = setTimeout(() => this.expire(call, timeoutMs), timeoutMs);
       call.deadlineTimer.unref();
     }
-    this.run(call, handler, data, new RpcContext(frame.meta, call));
+    this.run(call, handler, data, context);
   }
 
   /** The one place a request handler is invoked (wrap it here to give handlers a call scope). */
@@ -304,6 +318,7 @@ export class ServerConnection implements ConnectionHandler {
     if (this.inFlight.get(call.seq) !== call) return;
     this.inFlight.delete(call.seq);
     if (call.deadlineTimer !== undefined) clearTimeout(call.deadlineTimer);
+    call.permit?.release();
     call.probe?.end(call.failure);
     if (this.inFlight.size === 0) this.host.onCallsSettled(this);
   }

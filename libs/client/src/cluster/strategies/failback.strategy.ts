@@ -1,4 +1,5 @@
-import { catchError, of, throwError } from 'rxjs';
+import { catchError, throwError } from 'rxjs';
+import { fallbackAnswer } from '../../resilience/fallback';
 import { isRetrySafe } from '../call-errors';
 import { ClusterCall, ClusterInvoker } from '../cluster-invoker';
 import { FailbackQueue } from './failback-queue';
@@ -16,7 +17,7 @@ export function failbackWith(queue: FailbackQueue) {
       catchError((err: unknown) => {
         // isRetrySafe is false for a handler's error (its payload) and for RemoteError.
         if (!isRetrySafe(err, call.options.idempotent) || !queue.add(call)) return throwError(() => err);
-        return of(call.policy.fallback);
+        return fallbackAnswer(call.policy.fallback, err, call.data);
       }),
     );
 }

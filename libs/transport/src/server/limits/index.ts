@@ -1,0 +1,5 @@
+export * from './call-limits.options';
+export * from './caller-key';
+export * from './token-bucket';
+export * from './bounded-buckets';
+export * from './call-limiter';
