@@ -22,8 +22,11 @@ export interface RpcCallInfo {
 
 /** Follows one call from start to end. */
 export interface CallProbe {
-  /** Runs the handler (server side) inside this call's context, e.g. its active span. */
-  run<T>(fn: () => T): T;
+  /**
+   * Runs the handler (server side) inside this call's context, e.g. its active span. Absent when
+   * the probe sets no context (metrics): callers then run the work directly, with no closure.
+   */
+  run?<T>(fn: () => T): T;
   /** The call ended, with `error` when it failed or was refused. Called at most once. */
   end(error?: unknown): void;
 }
