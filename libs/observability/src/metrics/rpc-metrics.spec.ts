@@ -63,4 +63,16 @@ describe('RpcMetrics', () => {
     expect(await value('nestrpc_client_calls_total', { service: 'Svc', method: 'a', status: 'OK' })).toBe(1);
     expect(await value('nestrpc_client_retries_total', { service: 'Svc' })).toBe(1);
   });
+
+  it('reads registry watch states at scrape time: 1 live, 0 serving from cache (cache wins when two sources disagree)', async () => {
+    const states = new Map<string, 'live' | 'cache'>([['A', 'live'], ['B', 'live']]);
+    const remove = metrics.watchRegistry(() => states);
+    metrics.watchRegistry(() => [['B', 'cache'] as const]);
+    expect(await value('nestrpc_client_registry_watch_live', { service: 'A' })).toBe(1);
+    expect(await value('nestrpc_client_registry_watch_live', { service: 'B' })).toBe(0);
+    states.set('A', 'cache');
+    expect(await value('nestrpc_client_registry_watch_live', { service: 'A' })).toBe(0);
+    remove();
+    expect(await value('nestrpc_client_registry_watch_live', { service: 'A' })).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
 import type { CallProbe, ClusterSignal, LogicalCallInfo, LogicalCallProbe, RpcCallInfo, RpcInstrumentation, SocketCounters } from '@nestrpc/transport';
+import type { WatchState } from '@nestrpc/discovery';
 import { Counter, Gauge, register as globalRegistry, Registry } from 'prom-client';
 import { CallSeries } from './call-series';
 import { splitPattern } from '../tracing/rpc-semantics';
@@ -15,6 +16,9 @@ export interface RpcMetricsOptions {
   /** Adds an `instance` label (`host:port`) to the client's in-flight gauge. Off: it multiplies series. */
   instanceLabels?: boolean;
 }
+
+/** Where the watch state of registries is read at scrape time: per watched service, live or serving from cache. */
+export type RegistryWatchSource = () => Iterable<readonly [service: string, state: WatchState]>;
 
 export const DEFAULT_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -54,6 +58,7 @@ export class RpcMetrics implements RpcInstrumentation {
   private readonly clientEjections: Counter<'service'>;
   private readonly clientInstances: Gauge<'service' | 'version'>;
   private readonly clientReconnects: Counter;
+  private readonly watchSources = new Set<RegistryWatchSource>();
 
   constructor(private readonly options: RpcMetricsOptions = {}) {
     const registry = (this.registry = options.registry ?? globalRegistry);
@@ -84,6 +89,20 @@ export class RpcMetrics implements RpcInstrumentation {
     this.clientEjections = new Counter({ name: `${p}client_ejections_total`, help: 'Instances ejected by the health model.', labelNames: ['service'], registers });
     this.clientInstances = new Gauge({ name: `${p}client_instances`, help: 'Instances known from discovery.', labelNames: ['service', 'version'], registers });
     this.clientReconnects = new Counter({ name: `${p}client_reconnects_total`, help: 'Reconnect attempts scheduled after a lost connection.', registers });
+    const watchSources = this.watchSources;
+    new Gauge({
+      name: `${p}client_registry_watch_live`,
+      help: "1 while the registry's watch of the service is live, 0 while it serves the last known instances (registry unreachable).",
+      labelNames: ['service'],
+      registers,
+      // Read from the registry when scraped: its own state, never a copy that could lag behind it.
+      collect() {
+        this.reset();
+        const states = new Map<string, WatchState>();
+        for (const source of watchSources) for (const [service, state] of source()) if (states.get(service) !== 'cache') states.set(service, state);
+        for (const [service, state] of states) this.set({ service }, state === 'live' ? 1 : 0);
+      },
+    });
   }
 
   serverCall(info: RpcCallInfo): CallProbe {
@@ -172,6 +191,15 @@ export class RpcMetrics implements RpcInstrumentation {
       case 'instances':
         return this.setInstances(signal.service, signal.range, signal.byVersion);
     }
+  }
+
+  /**
+   * Reports registry watch states (`client_registry_watch_live`), read from `source` at every
+   * scrape; returns its removal. RpcObservabilityModule adds the RpcClientModule's registry itself.
+   */
+  watchRegistry(source: RegistryWatchSource): () => void {
+    this.watchSources.add(source);
+    return () => this.watchSources.delete(source);
   }
 
   /** Removes these metrics from the registry (the app's registry outlives the module in tests). */
