@@ -276,7 +276,7 @@ export class InstancePool {
     member.state = 'ejected';
     member.outlier = outlier;
     const delay = member.health.eject();
-    rpcInstrumentation()?.cluster?.({ type: 'ejected', service: this.service });
+    rpcInstrumentation()?.cluster?.({ type: 'ejected', service: this.service, instance: `${member.instance.host}:${member.instance.port}` });
     this.logger.warn(`Ejecting ${member.instance.service}@${member.instance.version} ${this.address(member)} for ${delay} ms: ${(error as Error)?.message ?? String(error)}`);
     member.timer = setTimeout(() => this.probe(member), delay);
     member.timer.unref();

@@ -75,4 +75,13 @@ describe('RpcMetrics', () => {
     remove();
     expect(await value('nestrpc_client_registry_watch_live', { service: 'A' })).toBeUndefined();
   });
+
+  it('labels ejections by instance only when instanceLabels asks for it', async () => {
+    metrics.cluster({ type: 'ejected', service: 'Svc', instance: '10.0.0.1:7000' });
+    expect(await value('nestrpc_client_ejections_total', { service: 'Svc' })).toBe(1);
+    expect(await registry.metrics()).not.toContain('10.0.0.1');
+    const perInstance = new RpcMetrics({ registry: (registry = new Registry()), instanceLabels: true });
+    perInstance.cluster({ type: 'ejected', service: 'Svc', instance: '10.0.0.1:7000' });
+    expect(await value('nestrpc_client_ejections_total', { service: 'Svc', instance: '10.0.0.1:7000' })).toBe(1);
+  });
 });

@@ -13,7 +13,7 @@ export interface RpcMetricsOptions {
   prefix?: string;
   /** Histogram buckets (seconds). Default: 0.5 ms … 10 s. */
   buckets?: number[];
-  /** Adds an `instance` label (`host:port`) to the client's in-flight gauge. Off: it multiplies series. */
+  /** Adds an `instance` label (`host:port`) to the client's in-flight gauge and ejection counter. Off: it multiplies series. */
   instanceLabels?: boolean;
 }
 
@@ -55,7 +55,7 @@ export class RpcMetrics implements RpcInstrumentation {
   private readonly clientAttempts: Counter<'service'>;
   private readonly clientRetries: Counter<'service'>;
   private readonly clientBudgetExhausted: Counter<'service'>;
-  private readonly clientEjections: Counter<'service'>;
+  private readonly clientEjections: Counter<'service' | 'instance'>;
   private readonly clientInstances: Gauge<'service' | 'version'>;
   private readonly clientReconnects: Counter;
   private readonly watchSources = new Set<RegistryWatchSource>();
@@ -86,7 +86,7 @@ export class RpcMetrics implements RpcInstrumentation {
     this.clientAttempts = new Counter({ name: `${p}client_attempts_total`, help: 'Attempts on instances made by the cluster client.', labelNames: ['service'], registers });
     this.clientRetries = new Counter({ name: `${p}client_retries_total`, help: 'Attempts beyond the first of a logical call (failover, forks).', labelNames: ['service'], registers });
     this.clientBudgetExhausted = new Counter({ name: `${p}client_retry_budget_exhausted_total`, help: 'Retries not made because the retry budget was spent.', labelNames: ['service'], registers });
-    this.clientEjections = new Counter({ name: `${p}client_ejections_total`, help: 'Instances ejected by the health model.', labelNames: ['service'], registers });
+    this.clientEjections = new Counter({ name: `${p}client_ejections_total`, help: 'Instances ejected by the health model (per instance with instanceLabels).', labelNames: ['service', 'instance'], registers });
     this.clientInstances = new Gauge({ name: `${p}client_instances`, help: 'Instances known from discovery.', labelNames: ['service', 'version'], registers });
     this.clientReconnects = new Counter({ name: `${p}client_reconnects_total`, help: 'Reconnect attempts scheduled after a lost connection.', registers });
     const watchSources = this.watchSources;
@@ -187,7 +187,7 @@ export class RpcMetrics implements RpcInstrumentation {
       case 'retry-budget-exhausted':
         return this.clientBudgetExhausted.inc({ service: signal.service });
       case 'ejected':
-        return this.clientEjections.inc({ service: signal.service });
+        return this.clientEjections.inc(this.options.instanceLabels === true ? { service: signal.service, instance: signal.instance ?? '' } : { service: signal.service });
       case 'instances':
         return this.setInstances(signal.service, signal.range, signal.byVersion);
     }

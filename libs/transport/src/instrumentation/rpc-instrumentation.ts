@@ -48,7 +48,8 @@ export interface LogicalCallProbe extends CallProbe {
 export type ClusterSignal =
   | { readonly type: 'attempt'; readonly service: string }
   | { readonly type: 'retry-budget-exhausted'; readonly service: string }
-  | { readonly type: 'ejected'; readonly service: string }
+  /** `instance` is its `host:port` (metrics label it only with instanceLabels). */
+  | { readonly type: 'ejected'; readonly service: string; readonly instance?: string }
   | { readonly type: 'instances'; readonly service: string; readonly range: string; readonly byVersion: ReadonlyMap<string, number> };
 
 /**
