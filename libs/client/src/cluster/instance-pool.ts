@@ -287,7 +287,10 @@ export class InstancePool {
     member.timer = undefined;
     if (this.closed || this.members.get(member.instance.id) !== member) return;
     const timeoutMs = this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-    probeInstance(this.clientOf(member), timeoutMs)
+    const client = this.clientOf(member);
+    // Cluster connections do not reconnect by themselves: this re-probe of a lost one is the reconnect.
+    if (member.state === 'ejected' && !client.isConnected) rpcInstrumentation()?.clientReconnect?.(this.address(member));
+    probeInstance(client, timeoutMs)
       .then(
         () => {
           if (this.closed || this.members.get(member.instance.id) !== member) return;
