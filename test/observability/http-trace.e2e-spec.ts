@@ -5,6 +5,9 @@ import { spawnTs, TsChild } from '../support/child-process';
 import { waitFor } from '../support/wait-for';
 import { SpanSummary } from './fixtures/tracing-sdk';
 
+/** instrumentation-nestjs-core 0.70 patches Nest 4–11 (its `supportedVersions`); the Nest 12 CI runs this file too. */
+const NEST_INSTRUMENTED = Number((require('@nestjs/core/package.json') as { version: string }).version.split('.')[0]) < 12;
+
 /**
  * An HTTP request → consumer → provider is one trace with the app's own HTTP and Nest
  * instrumentations: the consumer (Nest HTTP app on express, SDK + @opentelemetry/instrumentation-http
@@ -70,6 +73,7 @@ describe('HTTP request → consumer → provider as one trace', () => {
     // HTTP server span (instrumentation-http) at the root, Nest's request and handler spans between it and ours.
     expect(root).toMatchObject({ kind: SpanKind.SERVER, attributes: expect.objectContaining({ 'http.request.method': 'GET', 'url.path': '/chain' }) });
     const nest = between.slice(0, -1);
+    if (!NEST_INSTRUMENTED) return expect(nest).toEqual([]); // Nest 12: the chain holds without Nest's spans
     expect(nest.map((s) => s.attributes['nestjs.type'])).toEqual(expect.arrayContaining(['handler', 'request_context']));
     expect(nest.find((s) => s.attributes['nestjs.type'] === 'handler')?.attributes['nestjs.callback']).toBe('chain');
   });
