@@ -84,4 +84,15 @@ describe('RpcMetrics', () => {
     perInstance.cluster({ type: 'ejected', service: 'Svc', instance: '10.0.0.1:7000' });
     expect(await value('nestrpc_client_ejections_total', { service: 'Svc', instance: '10.0.0.1:7000' })).toBe(1);
   });
+
+  it('counts the cluster signals: attempts, retry-budget exhaustion, instances per version (a gone version reads 0)', async () => {
+    metrics.cluster({ type: 'attempt', service: 'Svc' });
+    metrics.cluster({ type: 'retry-budget-exhausted', service: 'Svc' });
+    metrics.cluster({ type: 'instances', service: 'Svc', range: '^1', byVersion: new Map([['1.0.0', 2], ['1.1.0', 1]]) });
+    metrics.cluster({ type: 'instances', service: 'Svc', range: '^1', byVersion: new Map([['1.1.0', 3]]) });
+    expect(await value('nestrpc_client_attempts_total', { service: 'Svc' })).toBe(1);
+    expect(await value('nestrpc_client_retry_budget_exhausted_total', { service: 'Svc' })).toBe(1);
+    expect(await value('nestrpc_client_instances', { service: 'Svc', version: '1.1.0' })).toBe(3);
+    expect(await value('nestrpc_client_instances', { service: 'Svc', version: '1.0.0' })).toBe(0);
+  });
 });
