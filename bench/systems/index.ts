@@ -16,6 +16,8 @@ export interface SystemEntry {
 export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json', label: 'nestrpc JSON', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
   { name: 'nestrpc-json-nohb', label: 'nestrpc JSON, heartbeats off', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { heartbeats: false }) },
+  { name: 'nestrpc-json-trace', label: 'nestrpc JSON, tracing (no SDK)', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: 'tracing' }) },
+  { name: 'nestrpc-json-metrics', label: 'nestrpc JSON, metrics', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: 'metrics' }) },
   { name: 'nestrpc-json-otel', label: 'nestrpc JSON, tracing (no SDK) + metrics', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: true }) },
   { name: 'nestrpc-json-limits', label: 'nestrpc JSON, overload limits on (not reached)', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { limits: true }) },
   { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },

@@ -12,10 +12,11 @@ export interface NestrpcVariant {
   /** false turns heartbeats off on both ends (0 interval), to show what liveness costs. */
   heartbeats?: boolean;
   /**
-   * true installs nestrpc tracing and metrics in both processes, with no OpenTelemetry SDK
-   * registered (the API's no-op): what instrumentation costs an app that has not set up tracing.
+   * Installs nestrpc instrumentation in both processes, with no OpenTelemetry SDK registered
+   * (the API's no-op): `tracing` alone is what the hooks cost an app that has not set up tracing,
+   * `metrics` alone what Prometheus metrics cost, `true` both (what RpcObservabilityModule installs).
    */
-  instrumented?: boolean;
+  instrumented?: boolean | 'tracing' | 'metrics';
   /**
    * true turns every server overload limit on (global and per-pattern concurrency, per-pattern
    * and per-caller token buckets) with bounds the load never reaches: what the limiter costs on
@@ -34,7 +35,8 @@ const UNREACHED_LIMITS: RpcServerLimits = {
 /** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
   const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
-  const ready = variant.instrumented === true ? instrument : async () => undefined;
+  const instrumented = variant.instrumented;
+  const ready = instrumented === undefined || instrumented === false ? async () => undefined : () => instrument(instrumented === true || instrumented === 'tracing', instrumented === true || instrumented === 'metrics');
   return {
     probe: () => probeSerializer(serializer),
     startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined)),
@@ -75,16 +77,20 @@ function probeSerializer(name: NestrpcSerializerName): string | undefined {
   }
 }
 
-/** Tracing (API only, no SDK) and Prometheus metrics, as RpcObservabilityModule installs them; once per process. */
-let instrumented: Promise<void> | undefined;
-function instrument(): Promise<void> {
-  // Loaded only by this variant (and only its files, not the Nest/terminus parts of the package).
-  instrumented ??= (async () => {
-    const { createRpcTracing } = await import('@nestrpc/observability/tracing/rpc-tracing');
-    const { RpcMetrics } = await import('@nestrpc/observability/metrics/rpc-metrics');
-    const { Registry } = await import('prom-client');
-    installRpcInstrumentation(createRpcTracing());
-    installRpcInstrumentation(new RpcMetrics({ registry: new Registry() }));
+/** Tracing (API only, no SDK) and/or Prometheus metrics, as RpcObservabilityModule installs them; once per process. */
+let installed: Promise<void> | undefined;
+function instrument(tracing: boolean, metrics: boolean): Promise<void> {
+  // Loaded only by these variants (and only its files, not the Nest/terminus parts of the package).
+  installed ??= (async () => {
+    if (tracing) {
+      const { createRpcTracing } = await import('@nestrpc/observability/tracing/rpc-tracing');
+      installRpcInstrumentation(createRpcTracing());
+    }
+    if (metrics) {
+      const { RpcMetrics } = await import('@nestrpc/observability/metrics/rpc-metrics');
+      const { Registry } = await import('prom-client');
+      installRpcInstrumentation(new RpcMetrics({ registry: new Registry() }));
+    }
   })();
-  return instrumented;
+  return installed;
 }

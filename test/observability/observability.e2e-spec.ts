@@ -72,6 +72,7 @@ describe('metrics and health of running apps', () => {
     expect(moved(providerAfter, providerBefore, 'nestrpc_server_sent_bytes_total')).toBeGreaterThan(0);
     expect(sample(providerAfter, 'nestrpc_server_connections')).toBeGreaterThanOrEqual(1);
     expect(sample(providerAfter, 'nestrpc_server_calls_in_flight', { service: 'HelloService' })).toBe(0);
+    expect(consumerAfter).toMatch(/^nestrpc_client_registry_watch_live\{service="HelloService"\} 1$/m);
     // No instance ids: label values stay bounded however many instances come and go.
     expect(consumerAfter).not.toMatch(/instance="[^"]+"/);
   });
@@ -97,4 +98,11 @@ describe('metrics and health of running apps', () => {
     expect(body.error['rpc-server']).toMatchObject({ status: 'down', stopping: true, message: 'shutting down' });
     await waitFor(async () => (await fetch(`${consumerUrl}/health`)).status === 503, 'consumer readiness to turn down', 10_000, 50);
   });
+
+  it("reports the consumer's registry watch as not live (serving from cache) once etcd is gone, from the registry's own state", async () => {
+    expect(await scrape(consumerUrl)).toMatch(/^nestrpc_client_registry_watch_live\{service="HelloService"\} 1$/m);
+    await etcd.stop();
+    // The watch stream breaks when etcd's process exits; keepalive would notice a frozen one within ~15 s.
+    await waitFor(async () => /^nestrpc_client_registry_watch_live\{service="HelloService"\} 0$/m.test(await scrape(consumerUrl)), 'the watch state gauge to read 0', 15_000, 100);
+  }, 30_000);
 });

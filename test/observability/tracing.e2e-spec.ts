@@ -22,12 +22,12 @@ describe('tracing across processes', () => {
     sdk = startTracingSdk();
     uninstall = installRpcInstrumentation(createRpcTracing());
     hopC = spawnTs('test/observability/fixtures/traced-server.main.ts', { HOP_NAME: 'C' });
-    const portC = (await hopC.waitForLine(/READY (\d+)/))[1];
+    const portC = (await hopC.waitForLine(/READY (\d+)/, 30_000))[1];
     hopB = spawnTs('test/observability/fixtures/traced-server.main.ts', { HOP_NAME: 'B', NEXT_PORT: portC });
-    portB = Number((await hopB.waitForLine(/READY (\d+)/))[1]);
+    portB = Number((await hopB.waitForLine(/READY (\d+)/, 30_000))[1]);
     client = new RpcClient({ host: '127.0.0.1', port: portB });
     await client.connect();
-  });
+  }, 60_000); // two ts-node children starting one after the other on a loaded 2-core machine
 
   afterAll(async () => {
     await client?.close();
@@ -85,6 +85,39 @@ describe('tracing across processes', () => {
     expect(clientA.attributes).toMatchObject({ 'rpc.system': 'nestrpc', 'rpc.service': 'Chain', 'rpc.method': 'hop', 'server.address': '127.0.0.1', 'server.port': portB });
     expect(serverB.attributes).toMatchObject({ 'rpc.system': 'nestrpc', 'rpc.service': 'Chain', 'rpc.method': 'hop' });
     expect(serverC.status.code).not.toBe(SpanStatusCode.ERROR);
+  });
+
+  it('links a three-hop chain whose middle hop calls through the cluster client, each hop seeing less of the deadline', async () => {
+    const tracer = trace.getTracer('test');
+    const left = await tracer.startActiveSpan('request', async (root) => {
+      try {
+        return await lastValueFrom(client.send<number[]>('Chain.budget', new RpcRecord(null, { timeoutMs: 5_000 })));
+      } finally {
+        root.end();
+      }
+    });
+    // B had (a little less than) the 5 s A gave it; C got what was left of B's, not a fresh default.
+    expect(left).toHaveLength(2);
+    expect(left[0]).toBeGreaterThan(0);
+    expect(left[0]).toBeLessThanOrEqual(5_000);
+    expect(left[1]).toBeGreaterThan(0);
+    expect(left[1]).toBeLessThanOrEqual(left[0]);
+
+    const root = one(local(), (s) => s.name === 'request', 'root span');
+    const clientA = one(local(), (s) => s.kind === SpanKind.CLIENT, 'client span in A');
+    const portC = Number(hopC.output().match(/READY (\d+)/)![1]);
+    await waitFor(async () => (await remote(portC)).some((s) => s.traceId === root.traceId), 'C to export its span', 5_000);
+    const spansB = (await remote(portB)).filter((s) => s.traceId === root.traceId);
+    const serverB = one(spansB, (s) => s.kind === SpanKind.SERVER, 'server span in B');
+    const logicalB = one(spansB, (s) => s.kind === SpanKind.INTERNAL, 'logical call span in B');
+    const clientB = one(spansB, (s) => s.kind === SpanKind.CLIENT, 'attempt span in B');
+    const serverC = one((await remote(portC)).filter((s) => s.traceId === root.traceId), (s) => s.kind === SpanKind.SERVER, 'server span in C');
+    expect(clientA.parentSpanId).toBe(root.spanId);
+    expect(serverB.parentSpanId).toBe(clientA.spanId);
+    expect(logicalB.parentSpanId).toBe(serverB.spanId);
+    expect(clientB.parentSpanId).toBe(logicalB.spanId);
+    expect(serverC.parentSpanId).toBe(clientB.spanId);
+    expect(logicalB.attributes).toMatchObject({ 'rpc.service': 'Chain', 'rpc.method': 'budget', 'nestrpc.cluster.strategy': 'failover' });
   });
 
   it('marks both sides of a failed call as errors with error.type', async () => {

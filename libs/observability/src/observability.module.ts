@@ -1,5 +1,9 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { RpcClusterManager } from '@nestrpc/client';
+import type { WatchState } from '@nestrpc/discovery';
 import { installRpcInstrumentation } from '@nestrpc/transport';
+import { findOptional } from './health/find-optional';
 import { collectDefaultMetrics } from 'prom-client';
 import { acquireRpcMetrics } from './metrics/shared-metrics';
 import { metricsControllerFor } from './metrics/metrics.controller';
@@ -36,6 +40,7 @@ export class RpcObservabilityModule implements OnModuleInit, OnApplicationShutdo
   constructor(
     @Inject(OPTIONS) private readonly options: RpcObservabilityOptions,
     @Inject(RELEASES) private readonly releases: Array<() => void>,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   static forRoot(options: RpcObservabilityOptions = {}): DynamicModule {
@@ -70,9 +75,20 @@ export class RpcObservabilityModule implements OnModuleInit, OnApplicationShutdo
   onModuleInit(): void {
     const tracing = this.options.tracing;
     if (tracing !== false) this.releases.push(installRpcInstrumentation(createRpcTracing(tracing === true || tracing === undefined ? {} : tracing)));
+    const metrics = findOptional(this.moduleRef, RpcMetrics);
+    const clients = findOptional(this.moduleRef, RpcClusterManager);
+    if (metrics !== undefined && clients !== undefined) this.releases.push(metrics.watchRegistry(() => watchStatesOf(clients)));
   }
 
   onApplicationShutdown(): void {
     for (const release of this.releases.splice(0)) release();
+  }
+}
+
+/** The registry watch state of every contract the app's RpcClientModule calls (registries without one, e.g. static, report none). */
+function* watchStatesOf(clients: RpcClusterManager): Iterable<readonly [string, WatchState]> {
+  for (const client of clients.clients()) {
+    const state = client.registryHealth()?.watches[client.service];
+    if (state !== undefined) yield [client.service, state];
   }
 }

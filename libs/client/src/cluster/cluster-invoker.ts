@@ -92,7 +92,7 @@ export class ClusterInvoker {
           if (instrumentation !== undefined) signalAttempt(instrumentation, this.service, call);
           const send = () => this.pool.client(instance).send(call.pattern, record);
           // A retry runs in a socket callback: re-enter the logical call's context so it stays the parent.
-          const subscription = (call.probe === undefined ? send() : call.probe.run(send)).subscribe({
+          const subscription = (call.probe?.run === undefined ? send() : call.probe.run(send)).subscribe({
               next: (value) => {
                 this.pool.onProgress(instance);
                 subscriber.next(value);

@@ -276,7 +276,7 @@ export class InstancePool {
     member.state = 'ejected';
     member.outlier = outlier;
     const delay = member.health.eject();
-    rpcInstrumentation()?.cluster?.({ type: 'ejected', service: this.service });
+    rpcInstrumentation()?.cluster?.({ type: 'ejected', service: this.service, instance: `${member.instance.host}:${member.instance.port}` });
     this.logger.warn(`Ejecting ${member.instance.service}@${member.instance.version} ${this.address(member)} for ${delay} ms: ${(error as Error)?.message ?? String(error)}`);
     member.timer = setTimeout(() => this.probe(member), delay);
     member.timer.unref();
@@ -287,7 +287,10 @@ export class InstancePool {
     member.timer = undefined;
     if (this.closed || this.members.get(member.instance.id) !== member) return;
     const timeoutMs = this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-    probeInstance(this.clientOf(member), timeoutMs)
+    const client = this.clientOf(member);
+    // Cluster connections do not reconnect by themselves: this re-probe of a lost one is the reconnect.
+    if (member.state === 'ejected' && !client.isConnected) rpcInstrumentation()?.clientReconnect?.(this.address(member));
+    probeInstance(client, timeoutMs)
       .then(
         () => {
           if (this.closed || this.members.get(member.instance.id) !== member) return;

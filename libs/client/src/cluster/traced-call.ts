@@ -15,7 +15,7 @@ export function traced<T>(probe: LogicalCallProbe, call: ClusterCall, run: (call
       ended = true;
       probe.end(error);
     };
-    const subscription = probe.run(() =>
+    const subscribe = () =>
       run(call).subscribe({
         next: (value) => subscriber.next(value),
         error: (err: unknown) => {
@@ -26,8 +26,8 @@ export function traced<T>(probe: LogicalCallProbe, call: ClusterCall, run: (call
           end();
           subscriber.complete();
         },
-      }),
-    );
+      });
+    const subscription = probe.run === undefined ? subscribe() : probe.run(subscribe);
     return () => {
       subscription.unsubscribe();
       end();

@@ -3,7 +3,8 @@ import { splitPattern } from '../tracing/rpc-semantics';
 
 type CallLabels = { service: string; method: string; status: string };
 
-interface Series {
+/** One label set's counts; callers on the call path keep it (see `seriesOf`) instead of looking it up per call. */
+export interface Series {
   readonly labels: CallLabels;
   count: number;
   sum: number;
@@ -24,6 +25,11 @@ export class CallSeries {
   constructor(private readonly bounds: readonly number[]) {}
 
   record(pattern: string, status: string, seconds: number): void {
+    this.observe(this.seriesOf(pattern, status), seconds);
+  }
+
+  /** The series of `pattern` and `status`, created on first use. */
+  seriesOf(pattern: string, status: string): Series {
     const key = status === 'OK' ? pattern : `${pattern}\u0000${status}`;
     let series = this.series.get(key);
     if (series === undefined) {
@@ -31,10 +37,15 @@ export class CallSeries {
       series = { labels: { service, method, status }, count: 0, sum: 0, buckets: new Array<number>(this.bounds.length + 1).fill(0) };
       this.series.set(key, series);
     }
+    return series;
+  }
+
+  observe(series: Series, seconds: number): void {
     series.count++;
     series.sum += seconds;
+    const bounds = this.bounds;
     let i = 0;
-    while (i < this.bounds.length && seconds > this.bounds[i]) i++;
+    while (i < bounds.length && seconds > bounds[i]) i++;
     series.buckets[i]++;
   }
 
@@ -64,7 +75,8 @@ export class CallSeries {
       type,
       aggregator: 'sum',
       get: async (): Promise<MetricObjectWithValues<MetricValue<string>>> => ({ name, help, type, aggregator: 'sum', values: values() }) as unknown as MetricObjectWithValues<MetricValue<string>>,
-      reset: () => this.series.clear(),
+      // Zeroed, not dropped: the call path holds on to its series.
+      reset: () => this.series.forEach((s) => ((s.count = 0), (s.sum = 0), s.buckets.fill(0))),
       labels: () => metric,
       remove: () => undefined,
     };

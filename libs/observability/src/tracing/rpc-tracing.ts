@@ -21,11 +21,18 @@ export function createRpcTracing(options: RpcTracingOptions = {}): RpcInstrument
   const tracer = (): Tracer => trace.getTracer(name);
   // No SDK: no probe at all. The call scope and the frame already pass an inherited traceparent
   // on unchanged, which is all a no-op span would do, at the cost of a few property reads.
+  // nestrpc's own calls (`$nestrpc.*`: the cluster client's readiness probe) are not the app's
+  // work: started lazily by a user's first call, a probe would otherwise show up inside its trace.
   return {
-    serverCall: (info) => (sdkRegistered() ? serverSpan(tracer(), info) : undefined),
-    clientCall: (info) => (sdkRegistered() ? clientSpan(tracer(), info) : undefined),
+    serverCall: (info) => (sdkRegistered() && !isInternal(info.pattern) ? serverSpan(tracer(), info) : undefined),
+    clientCall: (info) => (sdkRegistered() && !isInternal(info.pattern) ? clientSpan(tracer(), info) : undefined),
     logicalCall: (info) => (sdkRegistered() ? logicalSpan(tracer(), info) : undefined),
   };
+}
+
+/** `$nestrpc.*` patterns are the toolkit's own (no handler is ever named with a `$`). */
+function isInternal(pattern: string): boolean {
+  return pattern.charCodeAt(0) === 36; // '$'
 }
 
 /** What the global proxy delegates to while no SDK has registered a provider (the API's no-op singleton). */

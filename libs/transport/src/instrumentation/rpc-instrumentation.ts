@@ -22,8 +22,11 @@ export interface RpcCallInfo {
 
 /** Follows one call from start to end. */
 export interface CallProbe {
-  /** Runs the handler (server side) inside this call's context, e.g. its active span. */
-  run<T>(fn: () => T): T;
+  /**
+   * Runs the handler (server side) inside this call's context, e.g. its active span. Absent when
+   * the probe sets no context (metrics): callers then run the work directly, with no closure.
+   */
+  run?<T>(fn: () => T): T;
   /** The call ended, with `error` when it failed or was refused. Called at most once. */
   end(error?: unknown): void;
 }
@@ -45,7 +48,8 @@ export interface LogicalCallProbe extends CallProbe {
 export type ClusterSignal =
   | { readonly type: 'attempt'; readonly service: string }
   | { readonly type: 'retry-budget-exhausted'; readonly service: string }
-  | { readonly type: 'ejected'; readonly service: string }
+  /** `instance` is its `host:port` (metrics label it only with instanceLabels). */
+  | { readonly type: 'ejected'; readonly service: string; readonly instance?: string }
   | { readonly type: 'instances'; readonly service: string; readonly range: string; readonly byVersion: ReadonlyMap<string, number> };
 
 /**

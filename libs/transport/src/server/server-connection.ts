@@ -176,12 +176,12 @@ export class ServerConnection implements ConnectionHandler {
     try {
       // Calls the handler makes inherit this call's deadline and trace context (deadline propagation).
       const scoped = callScopesEnabled();
-      call.probe = rpcInstrumentation()?.serverCall?.({ pattern: call.pattern, meta: context.getMetadata(), peer: call.peer, kind: 'call' });
-      if (!scoped && call.probe === undefined) {
-        result = handler(data, context); // the common path: no closure per call
+      const probe = (call.probe = rpcInstrumentation()?.serverCall?.({ pattern: call.pattern, meta: context.getMetadata(), peer: call.peer, kind: 'call' }));
+      if (!scoped && probe?.run === undefined) {
+        result = handler(data, context); // the common path (also with metrics only): no closure per call
       } else {
         const invoke = scoped ? () => runInCallScope(scopeOfCall(context.getMetadata(), call.receivedAt), () => handler(data, context)) : () => handler(data, context);
-        result = call.probe === undefined ? invoke() : call.probe.run(invoke);
+        result = probe?.run === undefined ? invoke() : probe.run(invoke);
       }
     } catch (err) {
       return this.finishWithError(call, err, MessageType.Error);
@@ -295,7 +295,8 @@ export class ServerConnection implements ConnectionHandler {
     const call: ServerCallState = { seq: frame.seq, peer: this.peer, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
     const probe = rpcInstrumentation()?.serverCall?.({ pattern, meta: frame.meta, peer: this.peer, kind: 'event' });
     if (probe === undefined) return this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
-    probe.run(() => this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call)));
+    if (probe.run === undefined) this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
+    else probe.run(() => this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call)));
     probe.end();
   }
 
