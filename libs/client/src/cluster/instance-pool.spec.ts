@@ -1,6 +1,7 @@
-import { normalizeInstance, ServiceInstance, StaticRegistry } from '@nestrpc/discovery';
+import { ServiceInstance, StaticRegistry } from '@nestrpc/discovery';
 import { ConnectionRefusedError, RemoteError, RpcServer, RpcTimeoutError } from '@nestrpc/transport';
 import { createServer, Server, Socket } from 'net';
+import { instance } from '../../../../test/support/instances';
 import { InstancePool } from './instance-pool';
 
 /** A real server answering `Svc.ok`, and a black hole that accepts and never answers. */
@@ -42,7 +43,7 @@ describe('InstancePool health model', () => {
 
   const add = async (id: string, port: number) => registry.register({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port, weight: 1 });
   const ids = () => pool.healthy().map((i) => i.id).sort();
-  const byId = (id: string): ServiceInstance => pool.all.find((i) => i.id === id) ?? normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 1, weight: 1 });
+  const byId = (id: string): ServiceInstance => pool.all.find((i) => i.id === id) ?? instance(id, { service: 'Svc', port: 1 });
 
   beforeEach(() => {
     registry = new StaticRegistry();
