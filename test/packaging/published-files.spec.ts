@@ -13,9 +13,9 @@ function publishedLibraries(): string[] {
   });
 }
 
-/** The files `tsc -b tsconfig.lib.json` compiles into dist (what `npm pack` then ships). */
-function compiledFiles(lib: string): string[] {
-  const configPath = join(ROOT, 'libs', lib, 'tsconfig.lib.json');
+/** The files tsc compiles for `config` (a library's tsconfig.lib.json: what `npm pack` then ships). */
+function compiledFiles(config: string): string[] {
+  const configPath = join(ROOT, config);
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
   if (parsed === undefined) throw new Error(`cannot read ${configPath}`);
   return parsed.fileNames.map((file) => relative(ROOT, file));
@@ -31,12 +31,17 @@ describe('what each published package contains', () => {
   });
 
   it.each(publishedLibraries())('%s: compiles no spec, fake, testing helper or fixture data into dist', (lib) => {
-    const files = compiledFiles(lib);
+    const files = compiledFiles(`libs/${lib}/tsconfig.lib.json`);
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((file) => TEST_ONLY.test(file))).toEqual([]);
     // Nothing shipped reaches into the repo's test tree (test/support, test/fixtures).
     const reachingIntoTests = files.filter((file) => /from '(\.\.\/)+test\//.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(reachingIntoTests).toEqual([]);
+  });
+
+  it('the demo apps\' build (tsconfig.build.json, the Docker image) compiles no test file either: the image has no test/ tree', () => {
+    const files = compiledFiles('tsconfig.build.json');
+    expect(files.filter((file) => TEST_ONLY.test(file) || file.startsWith('test/'))).toEqual([]);
   });
 
   it.each(publishedLibraries())('%s: npm packs only dist and the README', (lib) => {
