@@ -118,7 +118,8 @@ describe('LeaseKeeper', () => {
     await expect(keeper.put(instance('new'), true)).rejects.toBeInstanceOf(InvalidInstanceError);
     const stored = JSON.parse(await etcdctl(etcd.endpoints, 'get', keyOf('a'), '--print-value-only')) as { weight: number };
     expect(stored.weight).toBe(1);
-    await expect(keeper.put(instance('a', { weight: 2 }), true)).resolves.toBeUndefined(); // still registered
+    // Still registered: an update goes through once the client's circuit breaker lets calls out again.
+    await waitFor(async () => (await keeper.put(instance('a', { weight: 2 }), true)) === undefined, 'an update of a', 5_000, 100);
   }, 30_000);
 
   it('close revokes the lease: every key disappears at once, not after the TTL; a second close is a no-op', async () => {
