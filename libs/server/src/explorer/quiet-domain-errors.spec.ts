@@ -6,10 +6,10 @@ import { quietDomainErrors } from './quiet-domain-errors';
 /** The slice of ExternalContextCreator quietDomainErrors reaches into: its filters context creator. */
 function fakeContextCreator(customFilterAnswer: unknown) {
   const handler = {
-    next: jest.fn((exception: unknown) => ({ loggedAndMapped: exception })),
-    invokeCustomFilters: jest.fn(() => customFilterAnswer),
+    next: jest.fn((exception: unknown, _host: ArgumentsHost): unknown => ({ loggedAndMapped: exception })),
+    invokeCustomFilters: jest.fn((_exception: unknown, _host: ArgumentsHost): unknown => customFilterAnswer),
   };
-  const filters = { create: jest.fn(() => handler), other: 'kept' };
+  const filters = { create: jest.fn((..._args: unknown[]) => handler), other: 'kept' };
   const creator = { filtersContextCreator: filters } as unknown as ExternalContextCreator;
   return { creator, handler, filters };
 }

@@ -6,7 +6,7 @@ const context = (version?: string) =>
   new RpcContext({ pattern: 'HelloService.sayHello', version }, { seq: 1, peer: 'test', receivedAt: 0, idempotent: false, controller: undefined, cancelled: false });
 
 /** A handler that answers which version served the call and with what arguments. */
-const servedBy = (version: string) => jest.fn(async (args: unknown) => ({ version, args }));
+const servedBy = (version: string) => jest.fn(async (args: unknown, _context: RpcContext) => ({ version, args }));
 
 describe('VersionedHandler', () => {
   it('routes by the version the caller addressed, and to the newest without one', async () => {
