@@ -6,7 +6,7 @@ import { InstanceUnresponsiveError } from './call-errors';
 import { ClusterInvoker } from './cluster-invoker';
 import { InstancePool } from './instance-pool';
 import { RetryBudget } from './retry-budget';
-import { instance } from '../../../../test/support/instances';
+import { instance, instanceInit } from '../../../../test/support/instances';
 import { fakeCall } from './testing/fake-invoker';
 
 const inst = (id: string) => instance(id, { service: 'Svc', port: 1 });
@@ -78,8 +78,8 @@ describe('ClusterInvoker with governance rules', () => {
     const canaryPort = canaryServer.address().port;
     const registry = new StaticRegistry();
     // The stable instance's address refuses connections, so only the canary ever becomes ready.
-    await registry.register({ id: 'stable', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 1, weight: 1 });
-    await registry.register({ id: 'canary', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: canaryPort, weight: 1 });
+    await registry.register(instanceInit('stable', { service: 'Svc', port: 1 }));
+    await registry.register(instanceInit('canary', { service: 'Svc', port: canaryPort }));
     const pool = new InstancePool(registry, 'Svc', '*', { probeTimeoutMs: 300 });
     const route = validateRoute({ tag: 'canary', addresses: [`127.0.0.1:${canaryPort}`] });
     const governance = new GovernanceView({ watch: () => of({ ...EMPTY_GOVERNANCE_RULES, routes: { canary: route } }) }, 'Svc');

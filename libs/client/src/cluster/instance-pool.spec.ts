@@ -1,7 +1,7 @@
 import { ServiceInstance, StaticRegistry } from '@nestrpc/discovery';
 import { ConnectionRefusedError, RemoteError, RpcServer, RpcTimeoutError } from '@nestrpc/transport';
 import { createServer, Server, Socket } from 'net';
-import { instance } from '../../../../test/support/instances';
+import { instance, instanceInit } from '../../../../test/support/instances';
 import { waitFor } from '../../../../test/support/wait-for';
 import { InstancePool } from './instance-pool';
 
@@ -36,7 +36,7 @@ describe('InstancePool health model', () => {
   let registry: StaticRegistry;
   let pool: InstancePool;
 
-  const add = async (id: string, port: number) => registry.register({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port, weight: 1 });
+  const add = async (id: string, port: number) => registry.register(instanceInit(id, { service: 'Svc', port }));
   const ids = () => pool.healthy().map((i) => i.id).sort();
   const byId = (id: string): ServiceInstance => pool.all.find((i) => i.id === id) ?? instance(id, { service: 'Svc', port: 1 });
 
@@ -131,7 +131,7 @@ describe('InstancePool health model', () => {
     await add('a', good.port);
     await start();
     await until(() => pool.stateOf('a') === 'ready');
-    await registry.update({ id: 'a', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: good.port, weight: 5, tags: ['blue'] });
+    await registry.update(instanceInit('a', { service: 'Svc', port: good.port, weight: 5, tags: ['blue'] }));
     await until(() => pool.all[0]?.weight === 5);
     expect(pool.all[0].tags).toEqual(['blue']);
     expect(pool.stateOf('a')).toBe('ready');
@@ -149,7 +149,7 @@ describe('InstancePool health model', () => {
     await until(() => pool.stateOf('leaves') === undefined);
     expect(pool.all.map((i) => i.id)).toEqual(['moves']);
     // Same id, new address (a restarted container): a black hole there never becomes ready.
-    await registry.update({ id: 'moves', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: hole.port, weight: 1 });
+    await registry.update(instanceInit('moves', { service: 'Svc', port: hole.port }));
     await until(() => pool.all[0]?.port === hole.port);
     expect(pool.stateOf('moves')).toBe('probing');
     await until(() => pool.stateOf('moves') === 'ejected', 2_000);
