@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'timers/promises';
 import { spawnTs, TsChild } from '../support/child-process';
 import { LocalEtcd, startEtcd } from '../support/etcd';
 import { waitFor } from '../support/wait-for';
-import { closedLoop, median, shareOf } from './support/closed-loop';
+import { closedLoop, median, shareOf } from '../support/closed-loop';
 import { WorkService } from './fixtures/work.contract';
 
 /**
