@@ -11,7 +11,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import { createInterface } from 'readline';
 import { resolve } from 'path';
-import { EtcdRegistry } from '../libs/discovery/src';
+import { EtcdRegistry } from '@nestrpc/discovery';
 import { startEtcd } from '../test/support/etcd';
 
 const SERVICE = 'BenchService';

@@ -1,10 +1,12 @@
 import { spawn } from 'child_process';
 import { once } from 'events';
 import { existsSync, mkdtempSync } from 'fs';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { ensureEtcdInstalled, LocalEtcd, startEtcd } from './demo/etcd';
+import { LocalEtcd, startEtcd } from '../test/support/etcd';
+import { freePort } from '../test/support/free-port';
+import { waitFor } from '../test/support/wait-for';
+import { ensureEtcdInstalled } from './demo/etcd';
 import { AppProcess, startApp } from './demo/processes';
 
 /**
@@ -27,24 +29,16 @@ const note = (line: string) => (headless ? process.stderr.write(`${line}\n`) : s
 const V1_SAMPLE_CALLS = 40;
 const apps: AppProcess[] = [];
 let etcd: LocalEtcd | undefined;
+/** Set while etcd starts: a Ctrl-C meanwhile waits for it, so that it can stop it. */
+let etcdStarting: Promise<LocalEtcd> | undefined;
 let stopping: Promise<void> | undefined;
-
-async function listenablePort(port: number): Promise<number> {
-  return new Promise<number>((res, rej) => {
-    const server = createServer().once('error', rej);
-    server.listen(port, '127.0.0.1', () => {
-      const bound = (server.address() as { port: number }).port;
-      server.close(() => res(bound));
-    });
-  });
-}
 
 /** The preferred port, else a free one, said out loud. */
 async function consumerPort(preferred: number): Promise<number> {
   try {
-    return await listenablePort(preferred);
+    return await freePort('127.0.0.1', preferred);
   } catch {
-    const port = await listenablePort(0);
+    const port = await freePort();
     note(`Port ${preferred} is busy: the consumer listens on ${port} instead (set CONSUMER_PORT to choose).`);
     return port;
   }
@@ -53,15 +47,6 @@ async function consumerPort(preferred: number): Promise<number> {
 async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
   return { status: response.status, body: await response.json() };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (stopping) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** tsc, asynchronously: a Ctrl-C meanwhile is handled (and the build simply stops). */
@@ -101,10 +86,13 @@ async function main(): Promise<void> {
   if (stopping) return;
   const logDir = mkdtempSync(join(tmpdir(), 'nestrpc-demo-logs-'));
   const output = { logDir, print: showLogs ? note : undefined };
-  etcd = startEtcd();
-  note(`etcd     ${etcd.endpoints} (data in ${etcd.dir}, removed on exit)`);
+  // Its own session: a terminal's Ctrl-C reaches only the demo, which stops etcd last, after
+  // the apps (otherwise the consumer sees its etcd watch drop while stopping).
+  etcdStarting = startEtcd({ ownSession: true });
+  etcd = await etcdStarting;
+  note(`etcd     ${etcd.endpoints.join(',')} (data in ${etcd.dir}, removed on exit)`);
   note(`app logs ${logDir}/<app>.log (kept after exit; --logs prints them here too)`);
-  const common = { ETCD_ENDPOINTS: etcd.endpoints, DEREGISTER_GRACE_MS: '1000' };
+  const common = { ETCD_ENDPOINTS: etcd.endpoints.join(','), DEREGISTER_GRACE_MS: '1000' };
   const providers: [string, Record<string, string>][] = [
     ['provider-v1-a', { HELLO_VERSIONS: '1', SERVICE_WEIGHT: '1' }],
     ['provider-v1-b', { HELLO_VERSIONS: '1', SERVICE_WEIGHT: '3' }],
@@ -117,12 +105,19 @@ async function main(): Promise<void> {
   const [firstProvider] = await Promise.all(apps.map((a) => a.ready));
   const consumer = `http://127.0.0.1:${port}`;
   const provider = `http://127.0.0.1:${firstProvider.http}`;
-  await waitFor('the consumer to discover 3 HelloService instances', async () => {
-    await getJson(`${consumer}/hello?name=probe`);
-    await getJson(`${consumer}/hello2?name=probe`);
-    const seen = (await getJson(`${consumer}/instances`)).body as { service: string; instances: unknown[] }[];
-    return seen.filter((s) => s.service === 'HelloService').reduce((n, s) => n + s.instances.length, 0) === 3;
-  });
+  // A Ctrl-C meanwhile ends the wait (the shutdown takes over).
+  await waitFor(
+    async () => {
+      if (stopping) return true;
+      await getJson(`${consumer}/hello?name=probe`);
+      await getJson(`${consumer}/hello2?name=probe`);
+      const seen = (await getJson(`${consumer}/instances`)).body as { service: string; instances: unknown[] }[];
+      return seen.filter((s) => s.service === 'HelloService').reduce((n, s) => n + s.instances.length, 0) === 3;
+    },
+    'the consumer to discover 3 HelloService instances',
+    30_000,
+    200,
+  );
   if (stopping) return;
 
   if (headless) {
@@ -138,7 +133,7 @@ async function main(): Promise<void> {
   say(`  open ${consumer}/dashboard                    # live dashboard: services, weights, health, call rates`);
   say(`  curl '${consumer}/metrics'; curl '${provider}/metrics'   # Prometheus metrics (docs/observability.md)`);
   say(`  curl '${consumer}/health'; curl '${provider}/health'     # readiness: contracts available / registered, not draining`);
-  say(`  ETCD_ENDPOINTS=${etcd.endpoints} npm run nestrpc -- ls   # the fleet, from the CLI (docs/operations.md)`);
+  say(`  ETCD_ENDPOINTS=${etcd.endpoints.join(',')} npm run nestrpc -- ls   # the fleet, from the CLI (docs/operations.md)`);
   say('\nSample calls:');
   await samples(consumer);
   say(`\nRunning. App logs: ${logDir}. Press Ctrl-C to stop everything.`);
@@ -154,8 +149,9 @@ function shutdown(code: number, why: string): Promise<void> {
     const providers = apps.filter((a) => a.name !== 'consumer');
     await Promise.all(providers.map((a) => a.stop()));
     if (providers.length > 0) note('  providers stopped (deregistered, drained)');
+    etcd ??= await etcdStarting?.catch(() => undefined);
     if (etcd) {
-      etcd.stop();
+      await etcd.stop();
       note('  etcd stopped, its data removed');
     }
     note('Stopped: no process left.');

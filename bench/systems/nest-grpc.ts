@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientGrpc, ClientProxyFactory, MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Observable, firstValueFrom, lastValueFrom, count } from 'rxjs';
 import { GrpcBenchModule } from '../nest/grpc-bench.controller';
-import { freePort } from '../lib/free-port';
+import { freePort } from '../../test/support/free-port';
 import { BenchPayload } from '../lib/payloads';
 import { BenchSystem } from './types';
 

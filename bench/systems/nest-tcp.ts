@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
 import { BenchModule } from '../nest/bench.controller';
-import { freePort } from '../lib/free-port';
+import { freePort } from '../../test/support/free-port';
 import { BenchSystem } from './types';
 
 /** Nest's built-in TCP transport (same @nestjs/microservices version as ours), same controller. */

@@ -1,8 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, execFileSync } from 'child_process';
 import { once } from 'events';
 import { existsSync, readFileSync } from 'fs';
 import { createServer, Server } from 'net';
 import { join, resolve } from 'path';
+import { spawnNode } from '../support/child-process';
 import { freePort } from '../support/free-port';
 
 const ROOT = resolve(__dirname, '../..');
@@ -19,47 +20,8 @@ const APP_PROCESSES = `${ROOT}/dist/apps/(provider|consumer)/src/main.js`;
 
 /** Starts the demo in its own process group, so a test can Ctrl-C it the way a terminal does (the whole group). */
 function startDemo(args: string[], env: Record<string, string> = {}): { demo: ChildProcess; output: () => string; waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpMatchArray> } {
-  const demo = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let text = '';
-  const listeners = new Set<() => void>();
-  for (const stream of [demo.stdout!, demo.stderr!]) {
-    stream.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      for (const listener of listeners) listener();
-    });
-  }
-  const waitFor = (pattern: RegExp, timeoutMs: number) =>
-    new Promise<RegExpMatchArray>((resolveMatch, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        listeners.delete(check);
-        demo.off('exit', onExit);
-      };
-      const check = () => {
-        const match = text.match(pattern);
-        if (match) {
-          done();
-          resolveMatch(match);
-        }
-      };
-      const onExit = (code: number | null) => {
-        done();
-        reject(new Error(`demo exited with ${code} before ${pattern}:\n${text.slice(-3000)}`));
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${pattern} from the demo in ${timeoutMs} ms:\n${text.slice(-3000)}`));
-      }, timeoutMs);
-      listeners.add(check);
-      demo.once('exit', onExit);
-      check();
-    });
-  return { demo, output: () => text, waitFor };
+  const child = spawnNode(['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts', ...args], { cwd: ROOT, env, detached: true });
+  return { demo: child.process, output: child.output, waitFor: (pattern, timeoutMs) => child.waitForLine(pattern, timeoutMs) };
 }
 
 /** A terminal's Ctrl-C: SIGINT to every process of the foreground group. */

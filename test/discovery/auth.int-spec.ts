@@ -1,7 +1,8 @@
 import { firstValueFrom, filter } from 'rxjs';
-import { EtcdRegistry, RegistryRequestError } from '../../libs/discovery/src';
+import { EtcdRegistry, RegistryRequestError } from '@nestrpc/discovery';
 import { etcdctl, LocalEtcd, startEtcd } from '../support/etcd';
-import { instance, MemoryLogger, uniqueNamespace } from './helpers';
+import { instanceInit } from '../support/instances';
+import { MemoryLogger, uniqueNamespace } from './helpers';
 
 /** etcd with authentication enabled: credentials are passed through; wrong ones are a clear, non-retryable error. */
 describe('EtcdRegistry with etcd authentication', () => {
@@ -22,7 +23,7 @@ describe('EtcdRegistry with etcd authentication', () => {
     const registry = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, auth: { username: 'root', password: 's3cret' }, logger: new MemoryLogger() });
     try {
       await registry.connect();
-      await registry.register(instance('authed'));
+      await registry.register(instanceInit('authed'));
       const list = await firstValueFrom(registry.watch('Hello').pipe(filter((l) => l.length > 0)));
       expect(list.map((i) => i.id)).toEqual(['authed']);
       expect(await etcdctl(etcd.endpoints, '--user=root:s3cret', 'get', '--prefix', '--keys-only', `/${ns}/`)).toContain('authed');

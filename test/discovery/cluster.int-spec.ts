@@ -1,7 +1,8 @@
-import { EtcdRegistry, ServiceInstance } from '../../libs/discovery/src';
+import { EtcdRegistry, ServiceInstance } from '@nestrpc/discovery';
 import { etcdctl, LocalEtcd, startEtcd } from '../support/etcd';
 import { waitFor } from '../support/wait-for';
-import { instance, MemoryLogger, uniqueNamespace } from './helpers';
+import { instanceInit } from '../support/instances';
+import { MemoryLogger, uniqueNamespace } from './helpers';
 
 /**
  * Resolves once the remaining `endpoints` agree on a leader that is one of them. Right after the
@@ -45,15 +46,15 @@ describe('EtcdRegistry on a 3-node etcd cluster', () => {
     consumer.watch('Hello').subscribe((l) => lists.push(l));
     const latest = () => (lists.at(-1) ?? []).map((i) => `${i.id}:${i.weight}`).join(',');
 
-    await provider.register(instance('a'));
+    await provider.register(instanceInit('a'));
     await waitFor(() => latest() === 'a:1', 'a registered', 5_000);
 
     for (const member of [1, 2]) {
       await etcd.killMember(member);
       // Writes need a leader: if the killed member led, the others elect a new one first (~1-2 s).
       await waitForLeader(etcd.endpoints.filter((_, i) => i !== member - 1));
-      await provider.update(instance('a', { weight: member + 1 }));
-      await provider.register(instance(`b${member}`));
+      await provider.update(instanceInit('a', { weight: member + 1 }));
+      await provider.register(instanceInit(`b${member}`));
       await waitFor(() => latest() === `a:${member + 1},b${member}:1`, `changes while member ${member} is down`, 10_000);
       await provider.deregister(`b${member}`);
       await waitFor(() => latest() === `a:${member + 1}`, `deregistration while member ${member} is down`, 10_000);
@@ -75,13 +76,13 @@ describe('EtcdRegistry on a 3-node etcd cluster', () => {
     const lists: ServiceInstance[][] = [];
     consumer.watch('Hello').subscribe((l) => lists.push(l));
     const latest = () => (lists.at(-1) ?? []).map((i) => i.id).join(',');
-    await provider.register(instance('old'));
+    await provider.register(instanceInit('old'));
     await waitFor(() => latest() === 'old', 'the first instance', 5_000);
 
     await etcd.killMember(3);
     // Writes need a leader: if member 3 led, members 1 and 2 elect a new one first.
     await waitForLeader([m1, m2]);
-    await provider.register(instance('new'));
+    await provider.register(instanceInit('new'));
     await provider.deregister('old');
     const revision = /"revision":(\d+)/.exec(await etcdctl([m1], 'endpoint', 'status', '-w', 'json'))![1];
     await etcdctl([m1, m2], 'compact', revision, '--physical');

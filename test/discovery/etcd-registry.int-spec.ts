@@ -1,9 +1,10 @@
 import { firstValueFrom, filter, Subscription } from 'rxjs';
-import { EtcdRegistry, InvalidServiceNameError, InvalidVersionRangeError, ServiceInstance } from '../../libs/discovery/src';
+import { EtcdRegistry, InvalidServiceNameError, InvalidVersionRangeError, ServiceInstance } from '@nestrpc/discovery';
 import { etcdctl, LocalEtcd, startEtcd } from '../support/etcd';
 import { waitFor } from '../support/wait-for';
-import { instance, listOf, MemoryLogger, uniqueNamespace } from './helpers';
-import { TsChild } from './ts-child';
+import { instanceInit } from '../support/instances';
+import { listOf, MemoryLogger, uniqueNamespace } from './helpers';
+import { spawnTs, TsChild } from '../support/child-process';
 
 describe('EtcdRegistry against a real etcd', () => {
   let etcd: LocalEtcd;
@@ -16,7 +17,7 @@ describe('EtcdRegistry against a real etcd', () => {
     return registry;
   };
   const spawnChild = (script: string, env: Record<string, string>) => {
-    const child = new TsChild(script, { ETCD_ENDPOINTS: etcd.endpoints.join(','), ...env });
+    const child = spawnTs(`test/discovery/${script}`, { ETCD_ENDPOINTS: etcd.endpoints.join(','), ...env });
     children.push(child);
     return child;
   };
@@ -34,7 +35,7 @@ describe('EtcdRegistry against a real etcd', () => {
   it('stores instances under /<ns>/services/<service>/<version>/<id> as JSON on a lease', async () => {
     const ns = uniqueNamespace();
     const registry = open(ns, { leaseTtlSeconds: 7 });
-    await registry.register(instance('a-1', { weight: 2, tags: ['blue'], metadata: { zone: 'z1' }, serializers: ['json'] }));
+    await registry.register(instanceInit('a-1', { weight: 2, tags: ['blue'], metadata: { zone: 'z1' }, serializers: ['json'] }));
     const out = await etcdctl(etcd.endpoints, 'get', '--prefix', `/${ns}/services/`);
     const [key, value] = out.trim().split('\n');
     expect(key).toBe(`/${ns}/services/Hello/1.0.0/a-1`);
@@ -48,16 +49,16 @@ describe('EtcdRegistry against a real etcd', () => {
   it('shows a registration, a weight change and a deregistration to a watcher in another process', async () => {
     const ns = uniqueNamespace();
     const watcher = spawnChild('fixtures/watcher.fixture.ts', { NAMESPACE: ns, SERVICE: 'Hello', RANGE: '^1' });
-    await watcher.waitFor(listOf([]), 'the initial empty list');
+    await watcher.waitForStdoutLine(listOf([]), 'the initial empty list');
     const registry = open(ns);
-    await registry.register(instance('p-1'));
-    await watcher.waitFor(listOf(['p-1'], [1]), 'p-1 registered');
-    await registry.update(instance('p-1', { weight: 0 }));
-    await watcher.waitFor(listOf(['p-1'], [0]), 'the weight change');
-    const seen = watcher.output().length;
+    await registry.register(instanceInit('p-1'));
+    await watcher.waitForStdoutLine(listOf(['p-1'], [1]), 'p-1 registered');
+    await registry.update(instanceInit('p-1', { weight: 0 }));
+    await watcher.waitForStdoutLine(listOf(['p-1'], [0]), 'the weight change');
+    const seen = watcher.stdoutLines().length;
     const start = Date.now();
     await registry.deregister('p-1');
-    await watcher.waitFor(listOf([]), 'the deregistration', 5_000, seen);
+    await watcher.waitForStdoutLine(listOf([]), 'the deregistration', 5_000, seen);
     expect(Date.now() - start).toBeLessThan(2_000);
   });
 
@@ -68,7 +69,7 @@ describe('EtcdRegistry against a real etcd', () => {
     const sub = consumer.watch('Hello').subscribe((list) => lists.push(list));
     try {
       const provider = spawnChild('fixtures/provider.fixture.ts', { NAMESPACE: ns, SERVICE: 'Hello', ID: 'doomed', TTL: '2' });
-      await provider.waitFor((l) => (l === 'REGISTERED doomed' ? l : undefined), 'registration');
+      await provider.waitForStdoutLine((l) => (l === 'REGISTERED doomed' ? l : undefined), 'registration');
       await waitFor(() => lists.at(-1)?.length === 1, 'the watcher to see the provider', 5_000);
       await provider.stop('SIGKILL');
       const killedAt = Date.now();
@@ -83,10 +84,10 @@ describe('EtcdRegistry against a real etcd', () => {
   it('lets consumers select versions by semver range while versions run side by side', async () => {
     const ns = uniqueNamespace();
     const registry = open(ns);
-    await registry.register(instance('v100', { version: '1.0.0' }));
-    await registry.register(instance('v120', { version: '1.2.0' }));
-    await registry.register(instance('v126', { version: '1.2.6' }));
-    await registry.register(instance('v200', { version: '2.0.0' }));
+    await registry.register(instanceInit('v100', { version: '1.0.0' }));
+    await registry.register(instanceInit('v120', { version: '1.2.0' }));
+    await registry.register(instanceInit('v126', { version: '1.2.6' }));
+    await registry.register(instanceInit('v200', { version: '2.0.0' }));
     const consumer = open(ns);
     const ids = async (range: string) => (await consumer.instances('Hello', range)).map((i) => i.id);
     expect(await ids('^1')).toEqual(['v100', 'v120', 'v126']);
@@ -95,7 +96,7 @@ describe('EtcdRegistry against a real etcd', () => {
     expect(await ids('*')).toEqual(['v100', 'v120', 'v126', 'v200']);
     const v2 = await firstValueFrom(consumer.watch('Hello', '2.x').pipe(filter((l) => l.length > 0)));
     expect(v2.map((i) => [i.id, i.version])).toEqual([['v200', '2.0.0']]);
-    await registry.register(instance('v210', { version: '2.1.0' }));
+    await registry.register(instanceInit('v210', { version: '2.1.0' }));
     const both = await firstValueFrom(consumer.watch('Hello', '^2').pipe(filter((l) => l.length === 2)));
     expect(both.map((i) => i.id)).toEqual(['v200', 'v210']);
   });
@@ -135,14 +136,14 @@ describe('EtcdRegistry against a real etcd', () => {
     const ns = uniqueNamespace();
     const logger = new MemoryLogger();
     const registry = open(ns, { logger });
-    await registry.register(instance('good'));
+    await registry.register(instanceInit('good'));
     const lists: ServiceInstance[][] = [];
     const sub = registry.watch('Hello').subscribe((l) => lists.push(l));
     try {
       await waitFor(() => lists.at(-1)?.length === 1, 'the valid instance');
       await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/1.0.0/broken`, '{not json');
-      await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/1.0.0/liar`, JSON.stringify({ ...instance('other'), version: '1.0.0' }));
-      await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/9.9.9/late`, JSON.stringify(instance('late', { version: '9.9.9' })));
+      await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/1.0.0/liar`, JSON.stringify({ ...instanceInit('other'), version: '1.0.0' }));
+      await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/9.9.9/late`, JSON.stringify(instanceInit('late', { version: '9.9.9' })));
       await waitFor(() => lists.at(-1)?.length === 2, 'the valid late entry');
       expect(lists.at(-1)!.map((i) => i.id)).toEqual(['good', 'late']);
       expect(logger.has(/Skipping invalid registry entry .*broken/)).toBe(true);
@@ -156,7 +157,7 @@ describe('EtcdRegistry against a real etcd', () => {
   it('revokes the lease on close so instances disappear at once, and completes watchers', async () => {
     const ns = uniqueNamespace();
     const provider = open(ns, { leaseTtlSeconds: 30 });
-    await provider.register(instance('leaving'));
+    await provider.register(instanceInit('leaving'));
     const consumer = open(ns);
     const lists: ServiceInstance[][] = [];
     let completed = false;
@@ -167,7 +168,7 @@ describe('EtcdRegistry against a real etcd', () => {
     await provider.close();
     await waitFor(() => lists.at(-1)?.length === 0, 'the instance gone after close', 2_000);
     expect(Date.now() - start).toBeLessThan(1_500);
-    await expect(provider.register(instance('x'))).rejects.toThrow(/closed/);
+    await expect(provider.register(instanceInit('x'))).rejects.toThrow(/closed/);
     await consumer.close();
     expect(completed).toBe(true);
   });

@@ -1,5 +1,4 @@
 import { LoggerService } from '@nestjs/common';
-import { ServiceInstanceInit } from '../../libs/discovery/src';
 
 /** A logger that keeps every line, for asserting on what the registry says. */
 export class MemoryLogger implements LoggerService {
@@ -33,10 +32,6 @@ let counter = 0;
 /** A unique namespace per test, so tests sharing one etcd never see each other's keys. */
 export function uniqueNamespace(): string {
   return `t${process.pid}-${++counter}-${Date.now().toString(36)}`;
-}
-
-export function instance(id: string, patch: Partial<ServiceInstanceInit> = {}): ServiceInstanceInit {
-  return { id, service: 'Hello', version: '1.0.0', host: '127.0.0.1', port: 4000, ...patch };
 }
 
 /** Parses a watcher fixture line `LIST <ms> <json>`. */

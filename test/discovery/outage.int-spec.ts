@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'timers/promises';
-import { EtcdRegistry, ServiceInstance } from '../../libs/discovery/src';
+import { EtcdRegistry, ServiceInstance } from '@nestrpc/discovery';
 import { etcdctl, LocalEtcd, startEtcd } from '../support/etcd';
 import { waitFor } from '../support/wait-for';
-import { instance, listOf, MemoryLogger, uniqueNamespace } from './helpers';
-import { TsChild } from './ts-child';
+import { instanceInit } from '../support/instances';
+import { listOf, MemoryLogger, uniqueNamespace } from './helpers';
+import { spawnTs, TsChild } from '../support/child-process';
 
 const TTL_SECONDS = 2;
 
@@ -30,13 +31,13 @@ describe('EtcdRegistry through etcd outages', () => {
     const provider = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, leaseTtlSeconds: TTL_SECONDS, callTimeoutMs: 1_000, logger: providerLog });
     const consumer = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, callTimeoutMs: 1_000, logger: consumerLog });
     registries.push(provider, consumer);
-    await provider.register(instance('survivor'));
+    await provider.register(instanceInit('survivor'));
     const lists: ServiceInstance[][] = [];
     consumer.watch('Hello').subscribe((l) => lists.push(l));
     await waitFor(() => lists.at(-1)?.length === 1, 'the consumer to see the provider', 5_000);
-    const remote = new TsChild('fixtures/watcher.fixture.ts', { ETCD_ENDPOINTS: etcd.endpoints.join(','), NAMESPACE: ns, SERVICE: 'Hello' });
+    const remote = spawnTs('test/discovery/fixtures/watcher.fixture.ts', { ETCD_ENDPOINTS: etcd.endpoints.join(','), NAMESPACE: ns, SERVICE: 'Hello' });
     children.push(remote);
-    await remote.waitFor(listOf(['survivor']), 'the remote watcher to see the provider');
+    await remote.waitForStdoutLine(listOf(['survivor']), 'the remote watcher to see the provider');
     return { ns, provider, consumer, providerLog, consumerLog, lists, remote };
   }
 
@@ -52,7 +53,7 @@ describe('EtcdRegistry through etcd outages', () => {
     const started = Date.now();
     expect((await consumer.instances('Hello')).map((i) => i.id)).toEqual(['survivor']);
     expect(Date.now() - started).toBeLessThan(500);
-    await expect(provider.register(instance('during-outage'))).rejects.toThrow(new RegExp(`etcd unreachable at ${etcd.endpoints[0]}`));
+    await expect(provider.register(instanceInit('during-outage'))).rejects.toThrow(new RegExp(`etcd unreachable at ${etcd.endpoints[0]}`));
     await waitFor(() => providerLog.has(/etcd lease lost/), 'the provider to notice the lost lease', 2 * TTL_SECONDS * 1_000 + 3_000);
     expect((await consumer.instances('Hello')).map((i) => i.id)).toEqual(['survivor']);
 
@@ -62,9 +63,9 @@ describe('EtcdRegistry through etcd outages', () => {
     expect(leaseAfter).toBeDefined();
     expect(leaseAfter).not.toBe(leaseBefore);
 
-    await provider.register(instance('newcomer'));
+    await provider.register(instanceInit('newcomer'));
     await waitFor(() => lists.at(-1)?.map((i) => i.id).join() === 'newcomer,survivor', 'the in-process watcher to resume', 10_000);
-    await remote.waitFor(listOf(['newcomer', 'survivor']), 'the remote watcher to resume', 10_000);
+    await remote.waitForStdoutLine(listOf(['newcomer', 'survivor']), 'the remote watcher to resume', 10_000);
     // The consumer never lost the survivor on the way.
     expect(lists.slice(listsBefore).every((l) => l.some((i) => i.id === 'survivor'))).toBe(true);
   });
@@ -77,9 +78,9 @@ describe('EtcdRegistry through etcd outages', () => {
     await sleep(9_000);
     await etcd.resume(1);
     await waitFor(() => providerLog.has(/Re-registered 1 instance\(s\)/), 'the re-registration', 10_000);
-    await provider.register(instance('newcomer'));
+    await provider.register(instanceInit('newcomer'));
     await waitFor(() => lists.at(-1)?.map((i) => i.id).join() === 'newcomer,survivor', 'the in-process watcher to resume', 10_000);
-    await remote.waitFor(listOf(['newcomer', 'survivor']), 'the remote watcher to resume', 10_000);
+    await remote.waitForStdoutLine(listOf(['newcomer', 'survivor']), 'the remote watcher to resume', 10_000);
     expect(consumerLog.has(/Watch of Hello disconnected/)).toBe(true);
     expect(lists.slice(listsBefore).every((l) => l.some((i) => i.id === 'survivor'))).toBe(true);
   });
@@ -94,9 +95,9 @@ describe('EtcdRegistry through etcd outages', () => {
 
     await waitFor(async () => (await etcdctl(etcd.endpoints, 'get', '--prefix', '--keys-only', `/${ns}/`)).includes('survivor'), 'the provider to re-register into the new etcd', 15_000);
     await waitFor(() => consumerLog.has(/re-list/i), 'the consumer to notice the replaced etcd and re-list', 10_000);
-    await provider.register(instance('newcomer'));
+    await provider.register(instanceInit('newcomer'));
     await waitFor(() => lists.at(-1)?.map((i) => i.id).join() === 'newcomer,survivor', 'the in-process watcher to follow the new etcd', 10_000);
-    await remote.waitFor(listOf(['newcomer', 'survivor']), 'the remote watcher to follow the new etcd', 10_000);
+    await remote.waitForStdoutLine(listOf(['newcomer', 'survivor']), 'the remote watcher to follow the new etcd', 10_000);
     expect(lists.slice(listsBefore).every((l) => l.some((i) => i.id === 'survivor'))).toBe(true);
   });
 
@@ -105,7 +106,7 @@ describe('EtcdRegistry through etcd outages', () => {
     { protection: false, held: false },
   ])('empty-push protection $protection: a sudden empty re-list is held back: $held', async ({ protection }) => {
     const ns = uniqueNamespace();
-    await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/1.0.0/static`, JSON.stringify(instance('static')));
+    await etcdctl(etcd.endpoints, 'put', `/${ns}/services/Hello/1.0.0/static`, JSON.stringify(instanceInit('static')));
     const logger = new MemoryLogger();
     const consumer = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, callTimeoutMs: 1_000, emptyPushProtection: protection, emptyPushHoldMs: 1_500, logger });
     registries.push(consumer);

@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { firstValueFrom, filter } from 'rxjs';
-import { EtcdRegistry, RegistrySnapshot, RegistryUnavailableError } from '../../libs/discovery/src';
+import { EtcdRegistry, RegistrySnapshot, RegistryUnavailableError } from '@nestrpc/discovery';
 import { LocalEtcd, startEtcd } from '../support/etcd';
-import { instance, MemoryLogger, uniqueNamespace } from './helpers';
+import { instanceInit } from '../support/instances';
+import { MemoryLogger, uniqueNamespace } from './helpers';
 
 /** A consumer that starts while etcd is down routes with the last lists it saved. */
 describe('EtcdRegistry cold start from the on-disk snapshot', () => {
@@ -26,8 +27,8 @@ describe('EtcdRegistry cold start from the on-disk snapshot', () => {
     const file = join(dir, 'registry.json');
     const provider = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, logger: new MemoryLogger() });
     const first = new EtcdRegistry({ hosts: etcd.endpoints, namespace: ns, snapshotFile: file, logger: new MemoryLogger() });
-    await provider.register(instance('a', { version: '1.1.0', weight: 2 }));
-    await provider.register(instance('b', { version: '2.0.0' }));
+    await provider.register(instanceInit('a', { version: '1.1.0', weight: 2 }));
+    await provider.register(instanceInit('b', { version: '2.0.0' }));
     await firstValueFrom(first.watch('Hello').pipe(filter((l) => l.length === 2)));
     await first.close();
     const saved = JSON.parse(await readFile(file, 'utf8')) as RegistrySnapshot;

@@ -1,7 +1,8 @@
 import { createServer, Server, Socket } from 'net';
-import { EtcdRegistry, RegistryUnavailableError } from '../../libs/discovery/src';
+import { EtcdRegistry, RegistryUnavailableError } from '@nestrpc/discovery';
 import { freePort } from '../support/free-port';
-import { instance, MemoryLogger } from './helpers';
+import { instanceInit } from '../support/instances';
+import { MemoryLogger } from './helpers';
 
 /** No etcd, or an etcd that never answers: clear errors within the call timeout, never a hang. */
 describe('EtcdRegistry without a reachable etcd', () => {
@@ -16,7 +17,7 @@ describe('EtcdRegistry without a reachable etcd', () => {
       expect(error).toBeInstanceOf(RegistryUnavailableError);
       expect((error as RegistryUnavailableError).message).toContain(endpoint);
       expect((error as RegistryUnavailableError).retryable).toBe(true);
-      await expect(registry.register(instance('x'))).rejects.toThrow(RegistryUnavailableError);
+      await expect(registry.register(instanceInit('x'))).rejects.toThrow(RegistryUnavailableError);
       await expect(registry.instances('Hello')).rejects.toThrow(`etcd unreachable at ${endpoint}`);
       expect(Date.now() - started).toBeLessThan(3 * (CALL_TIMEOUT_MS + 500));
     } finally {
@@ -50,7 +51,7 @@ describe('EtcdRegistry without a reachable etcd', () => {
         await expect(registry.connect()).rejects.toThrow(RegistryUnavailableError);
         expect(Date.now() - started).toBeLessThan(CALL_TIMEOUT_MS + 1_000);
         started = Date.now();
-        await expect(registry.register(instance('x'))).rejects.toThrow(new RegExp(`etcd unreachable at ${endpoint} during lease grant`));
+        await expect(registry.register(instanceInit('x'))).rejects.toThrow(new RegExp(`etcd unreachable at ${endpoint} during lease grant`));
         expect(Date.now() - started).toBeLessThan(CALL_TIMEOUT_MS + 1_000);
       } finally {
         const closing = Date.now();

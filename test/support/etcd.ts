@@ -25,13 +25,22 @@ export interface LocalEtcd {
   resume(n: number): Promise<void>;
 }
 
+export interface StartEtcdOptions {
+  nodes?: 1 | 3;
+  /**
+   * Run the members in their own session (`setsid`, where it exists): a terminal's Ctrl-C then
+   * reaches only us, and we stop etcd when we choose (the demo stops it last, after its apps).
+   * Default false: members share our process group, so an interrupted test run takes them down.
+   */
+  ownSession?: boolean;
+}
+
 /**
  * Starts a throwaway etcd (1 or 3 members) on free loopback ports through scripts/etcd-local.sh.
- * Always pair with `stop()` in afterAll; members run in our process group, so an interrupted test
- * run takes them down too.
+ * Always pair with `stop()` (afterAll in a test).
  */
-export async function startEtcd(options: { nodes?: 1 | 3 } = {}): Promise<LocalEtcd> {
-  const stdout = await startWithRetries(options.nodes ?? 1);
+export async function startEtcd(options: StartEtcdOptions = {}): Promise<LocalEtcd> {
+  const stdout = await startWithRetries(options.nodes ?? 1, options.ownSession === true && (await hasSetsid()));
   const match = /^ETCD_ENDPOINTS=(\S+) ETCD_DIR=(\S+)$/m.exec(stdout.trim());
   if (match === null) throw new Error(`Unexpected etcd-local.sh output: ${stdout}`);
   const endpoints = match[1].split(',');
@@ -64,10 +73,16 @@ export async function startEtcd(options: { nodes?: 1 | 3 } = {}): Promise<LocalE
   };
 }
 
-async function startWithRetries(nodes: number, attempts = 3): Promise<string> {
+async function hasSetsid(): Promise<boolean> {
+  return run('sh', ['-c', 'command -v setsid']).then(() => true, () => false);
+}
+
+async function startWithRetries(nodes: number, ownSession: boolean, attempts = 3): Promise<string> {
+  const args = ['start', '--nodes', String(nodes)];
+  const [command, commandArgs] = ownSession ? ['setsid', ['--wait', SCRIPT, ...args]] : [SCRIPT, args];
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await run(SCRIPT, ['start', '--nodes', String(nodes)], { encoding: 'utf8', timeout: 60_000 })).stdout;
+      return (await run(command, commandArgs, { encoding: 'utf8', timeout: 60_000 })).stdout;
     } catch (error) {
       // A failed start kills what it started and removes its directory: starting again is safe.
       if (attempt >= attempts) throw error;

@@ -1,4 +1,4 @@
-import { DEFAULT_ROUTE_HEADER, EMPTY_GOVERNANCE_RULES, GovernanceView, InstanceStats, normalizeInstance, P2cBalancer, ServiceInstance, StaticRegistry, validateRoute, WeightedLeastRequestBalancer } from '@nestrpc/discovery';
+import { DEFAULT_ROUTE_HEADER, EMPTY_GOVERNANCE_RULES, GovernanceView, InstanceStats, P2cBalancer, ServiceInstance, StaticRegistry, validateRoute, WeightedLeastRequestBalancer } from '@nestrpc/discovery';
 import { ConnectionClosedError, HeartbeatTimeoutError, RpcRecord, RpcServer, ServerOverloadedError } from '@nestrpc/transport';
 import { lastValueFrom, Observable, of, throwError } from 'rxjs';
 import { FAILURE_PENALTY_MS } from '../constants';
@@ -6,9 +6,10 @@ import { InstanceUnresponsiveError } from './call-errors';
 import { ClusterInvoker } from './cluster-invoker';
 import { InstancePool } from './instance-pool';
 import { RetryBudget } from './retry-budget';
+import { instance, instanceInit } from '../../../../test/support/instances';
 import { fakeCall } from './testing/fake-invoker';
 
-const inst = (id: string) => normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 1, weight: 1 });
+const inst = (id: string) => instance(id, { service: 'Svc', port: 1 });
 
 /** A pool whose instances answer as `answer` says, recording what each attempt sent. */
 function fakePool(instances: ServiceInstance[], answer: (id: string) => Observable<unknown>, sent: RpcRecord[] = []): InstancePool {
@@ -77,8 +78,8 @@ describe('ClusterInvoker with governance rules', () => {
     const canaryPort = canaryServer.address().port;
     const registry = new StaticRegistry();
     // The stable instance's address refuses connections, so only the canary ever becomes ready.
-    await registry.register({ id: 'stable', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 1, weight: 1 });
-    await registry.register({ id: 'canary', service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: canaryPort, weight: 1 });
+    await registry.register(instanceInit('stable', { service: 'Svc', port: 1 }));
+    await registry.register(instanceInit('canary', { service: 'Svc', port: canaryPort }));
     const pool = new InstancePool(registry, 'Svc', '*', { probeTimeoutMs: 300 });
     const route = validateRoute({ tag: 'canary', addresses: [`127.0.0.1:${canaryPort}`] });
     const governance = new GovernanceView({ watch: () => of({ ...EMPTY_GOVERNANCE_RULES, routes: { canary: route } }) }, 'Svc');

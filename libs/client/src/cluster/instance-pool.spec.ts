@@ -1,6 +1,8 @@
-import { normalizeInstance, ServiceInstance, StaticRegistry } from '@nestrpc/discovery';
+import { ServiceInstance, StaticRegistry } from '@nestrpc/discovery';
 import { ConnectionRefusedError, RemoteError, RpcServer, RpcTimeoutError } from '@nestrpc/transport';
 import { createServer, Server, Socket } from 'net';
+import { instance, instanceInit } from '../../../../test/support/instances';
+import { waitFor } from '../../../../test/support/wait-for';
 import { InstancePool } from './instance-pool';
 
 /** A real server answering `Svc.ok`, and a black hole that accepts and never answers. */
@@ -27,22 +29,16 @@ async function blackHole(): Promise<{ port: number; close(): Promise<void> }> {
   };
 }
 
-const until = async (check: () => boolean, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (check: () => boolean, ms = 3_000) => waitFor(check, 'the pool state', ms);
 
 describe('InstancePool health model', () => {
   const closers: (() => Promise<void>)[] = [];
   let registry: StaticRegistry;
   let pool: InstancePool;
 
-  const add = async (id: string, port: number) => registry.register({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port, weight: 1 });
+  const add = async (id: string, port: number) => registry.register(instanceInit(id, { service: 'Svc', port }));
   const ids = () => pool.healthy().map((i) => i.id).sort();
-  const byId = (id: string): ServiceInstance => pool.all.find((i) => i.id === id) ?? normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 1, weight: 1 });
+  const byId = (id: string): ServiceInstance => pool.all.find((i) => i.id === id) ?? instance(id, { service: 'Svc', port: 1 });
 
   beforeEach(() => {
     registry = new StaticRegistry();
@@ -127,5 +123,50 @@ describe('InstancePool health model', () => {
     await add('only', hole.port);
     await start();
     expect(ids()).toEqual(['only']);
+  });
+
+  it('applies weight and tag changes in place, without a new probe', async () => {
+    const good = await answering();
+    closers.push(good.close);
+    await add('a', good.port);
+    await start();
+    await until(() => pool.stateOf('a') === 'ready');
+    await registry.update(instanceInit('a', { service: 'Svc', port: good.port, weight: 5, tags: ['blue'] }));
+    await until(() => pool.all[0]?.weight === 5);
+    expect(pool.all[0].tags).toEqual(['blue']);
+    expect(pool.stateOf('a')).toBe('ready');
+  });
+
+  it('forgets a departed instance, and probes one that moved to a new address before it takes traffic again', async () => {
+    const [first, second] = await Promise.all([answering(), answering()]);
+    const hole = await blackHole();
+    closers.push(first.close, second.close, hole.close);
+    await add('moves', first.port);
+    await add('leaves', second.port);
+    await start();
+    await until(() => pool.stateOf('moves') === 'ready' && pool.stateOf('leaves') === 'ready');
+    await registry.deregister('leaves');
+    await until(() => pool.stateOf('leaves') === undefined);
+    expect(pool.all.map((i) => i.id)).toEqual(['moves']);
+    // Same id, new address (a restarted container): a black hole there never becomes ready.
+    await registry.update(instanceInit('moves', { service: 'Svc', port: hole.port }));
+    await until(() => pool.all[0]?.port === hole.port);
+    expect(pool.stateOf('moves')).toBe('probing');
+    await until(() => pool.stateOf('moves') === 'ejected', 2_000);
+  });
+
+  it('lets `eligible` narrow the choice first, fallbacks included', async () => {
+    const servers = await Promise.all([answering(), answering()]);
+    const hole = await blackHole();
+    closers.push(...servers.map((s) => s.close), hole.close);
+    await add('a', servers[0].port);
+    await add('b', servers[1].port);
+    await add('held', hole.port);
+    await start();
+    await until(() => pool.stateOf('a') === 'ready' && pool.stateOf('b') === 'ready');
+    expect(pool.healthy((id) => id !== 'a').map((i) => i.id)).toEqual(['b']);
+    // Only the never-ready instance is eligible: offered as the last resort, never one the rules keep out.
+    expect(pool.healthy((id) => id === 'held').map((i) => i.id)).toEqual(['held']);
+    expect(pool.healthy(() => false)).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
-import { normalizeInstance } from '../instance/normalize-instance';
+import { instance } from '../../../../test/support/instances';
 import { ServiceInstance } from '../instance/service-instance';
 import { ConsistentHashBalancer } from './consistent-hash.balancer';
 import { mulberry32 } from './rng';
 
-const inst = (id: string, weight = 1) => normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 4000, weight });
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
 
 function assign(balancer: ConsistentHashBalancer, candidates: ServiceInstance[]): Map<string, string> {
@@ -11,7 +10,7 @@ function assign(balancer: ConsistentHashBalancer, candidates: ServiceInstance[])
 }
 
 describe('ConsistentHashBalancer', () => {
-  const five = ['n1', 'n2', 'n3', 'n4', 'n5'].map((id) => inst(id));
+  const five = ['n1', 'n2', 'n3', 'n4', 'n5'].map((id) => instance(id));
 
   it('maps the same key to the same instance, in any process and candidate order', () => {
     const first = assign(new ConsistentHashBalancer(), five);
@@ -28,7 +27,7 @@ describe('ConsistentHashBalancer', () => {
   it('moves only the keys the new instance takes over when one joins (~1/6)', () => {
     const balancer = new ConsistentHashBalancer();
     const before = assign(balancer, five);
-    const after = assign(balancer, [...five, inst('n6')]);
+    const after = assign(balancer, [...five, instance('n6')]);
     const moved = KEYS.filter((k) => before.get(k) !== after.get(k));
     expect(moved.every((k) => after.get(k) === 'n6')).toBe(true);
     expect(Math.abs(moved.length / KEYS.length - 1 / 6)).toBeLessThanOrEqual(0.05);
@@ -46,15 +45,15 @@ describe('ConsistentHashBalancer', () => {
 
   it('gives a weight-3 instance about three times the keys of a weight-1 one', () => {
     const counts: Record<string, number> = {};
-    for (const id of assign(new ConsistentHashBalancer(), [inst('light', 1), inst('heavy', 3)]).values()) counts[id] = (counts[id] ?? 0) + 1;
+    for (const id of assign(new ConsistentHashBalancer(), [instance('light', { weight: 1 }), instance('heavy', { weight: 3 })]).values()) counts[id] = (counts[id] ?? 0) + 1;
     expect(Math.abs(counts.heavy / KEYS.length - 0.75)).toBeLessThanOrEqual(0.05);
   });
 
   it('never routes a key to weight 0, and spreads key-less calls at random', () => {
     const balancer = new ConsistentHashBalancer({ rng: mulberry32(8) });
-    const mapping = assign(balancer, [inst('a'), inst('b', 0), inst('c')]);
+    const mapping = assign(balancer, [instance('a'), instance('b', { weight: 0 }), instance('c')]);
     expect([...mapping.values()]).not.toContain('b');
-    const seen = new Set(Array.from({ length: 200 }, () => balancer.pick([inst('a'), inst('c')])!.id));
+    const seen = new Set(Array.from({ length: 200 }, () => balancer.pick([instance('a'), instance('c')])!.id));
     expect(seen).toEqual(new Set(['a', 'c']));
   });
 

@@ -1,9 +1,7 @@
-import { normalizeInstance } from '../instance/normalize-instance';
+import { instance } from '../../../../test/support/instances';
 import { InstanceStats } from './instance-stats';
 import { LeastActiveBalancer } from './least-active.balancer';
 import { mulberry32 } from './rng';
-
-const inst = (id: string, weight = 1) => normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 4000, weight });
 
 describe('LeastActiveBalancer', () => {
   it('picks the instance with the fewest calls in flight', () => {
@@ -12,12 +10,12 @@ describe('LeastActiveBalancer', () => {
     stats.begin('a');
     stats.begin('c');
     const balancer = new LeastActiveBalancer({ rng: mulberry32(3) });
-    for (let i = 0; i < 100; i++) expect(balancer.pick([inst('a'), inst('b'), inst('c')], { stats })!.id).toBe('b');
+    for (let i = 0; i < 100; i++) expect(balancer.pick([instance('a'), instance('b'), instance('c')], { stats })!.id).toBe('b');
   });
 
   it('breaks ties by weight (1:3 → 25/75 ±2% over 10 000 picks)', () => {
     const balancer = new LeastActiveBalancer({ rng: mulberry32(11) });
-    const candidates = [inst('a', 1), inst('b', 3), inst('busy', 9)];
+    const candidates = [instance('a', { weight: 1 }), instance('b', { weight: 3 }), instance('busy', { weight: 9 })];
     const load = (id: string) => ({ active: id === 'busy' ? 5 : 1, ewmaLatencyMs: 0 });
     let a = 0;
     for (let i = 0; i < 10_000; i++) if (balancer.pick(candidates, { stats: load })!.id === 'a') a++;
@@ -27,7 +25,7 @@ describe('LeastActiveBalancer', () => {
   it('balances in-flight calls when fed by InstanceStats', () => {
     const stats = new InstanceStats();
     const balancer = new LeastActiveBalancer({ rng: mulberry32(5) });
-    const candidates = [inst('a'), inst('b'), inst('c')];
+    const candidates = [instance('a'), instance('b'), instance('c')];
     for (let i = 0; i < 30; i++) stats.begin(balancer.pick(candidates, { stats })!.id);
     expect(candidates.map((c) => stats.get(c.id).active)).toEqual([10, 10, 10]);
   });

@@ -1,21 +1,19 @@
-import { normalizeInstance } from '../instance/normalize-instance';
+import { instance } from '../../../../test/support/instances';
 import { P2cBalancer } from './p2c.balancer';
 import { mulberry32 } from './rng';
-
-const inst = (id: string, weight = 1) => normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 4000, weight });
 
 describe('P2cBalancer', () => {
   it('with two candidates always takes the cheaper one', () => {
     const balancer = new P2cBalancer({ rng: mulberry32(1) });
     const load = (id: string) => ({ active: 0, ewmaLatencyMs: id === 'slow' ? 200 : 5 });
-    for (let i = 0; i < 200; i++) expect(balancer.pick([inst('slow'), inst('fast')], { stats: load })!.id).toBe('fast');
+    for (let i = 0; i < 200; i++) expect(balancer.pick([instance('slow'), instance('fast')], { stats: load })!.id).toBe('fast');
   });
 
   it('steers traffic away from a slow instance without starving the middle ones', () => {
     const balancer = new P2cBalancer({ rng: mulberry32(2) });
     const latency: Record<string, number> = { a: 10, b: 10, c: 10, slow: 500 };
     const counts: Record<string, number> = { a: 0, b: 0, c: 0, slow: 0 };
-    const candidates = Object.keys(latency).map((id) => inst(id));
+    const candidates = Object.keys(latency).map((id) => instance(id));
     for (let i = 0; i < 10_000; i++) counts[balancer.pick(candidates, { stats: (id) => ({ active: 0, ewmaLatencyMs: latency[id] }) })!.id]++;
     // The slow one only wins when drawn twice, which p2c never does: it is never picked.
     expect(counts.slow).toBe(0);
@@ -25,15 +23,15 @@ describe('P2cBalancer', () => {
   it('counts in-flight calls and weight in the cost', () => {
     const balancer = new P2cBalancer({ rng: mulberry32(3) });
     const busy = (id: string) => ({ active: id === 'a' ? 9 : 0, ewmaLatencyMs: 10 });
-    expect(balancer.pick([inst('a'), inst('b')], { stats: busy })!.id).toBe('b');
+    expect(balancer.pick([instance('a'), instance('b')], { stats: busy })!.id).toBe('b');
     const same = () => ({ active: 2, ewmaLatencyMs: 10 });
-    expect(balancer.pick([inst('a', 1), inst('b', 4)], { stats: same })!.id).toBe('b');
+    expect(balancer.pick([instance('a', { weight: 1 }), instance('b', { weight: 4 })], { stats: same })!.id).toBe('b');
   });
 
   it('treats instances without stats as idle, and accepts the function form under `load`', () => {
     const balancer = new P2cBalancer({ rng: mulberry32(4) });
-    const picked = balancer.pick([inst('a'), inst('b')], { load: (id) => ({ active: id === 'a' ? 3 : 0, ewmaLatencyMs: 0 }) });
+    const picked = balancer.pick([instance('a'), instance('b')], { load: (id) => ({ active: id === 'a' ? 3 : 0, ewmaLatencyMs: 0 }) });
     expect(picked!.id).toBe('b');
-    expect(['a', 'b']).toContain(balancer.pick([inst('a'), inst('b')])!.id);
+    expect(['a', 'b']).toContain(balancer.pick([instance('a'), instance('b')])!.id);
   });
 });

@@ -1,10 +1,8 @@
-import { normalizeInstance } from '../instance/normalize-instance';
+import { instance } from '../../../../test/support/instances';
 import { InstanceLoad } from './pick-context';
 import { WeightedLeastRequestBalancer } from './weighted-least-request.balancer';
 
-const inst = (id: string, weight = 1) => normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 4000, weight });
-
-function shares(balancer: WeightedLeastRequestBalancer, candidates: ReturnType<typeof inst>[], load: (id: string) => InstanceLoad, picks = 10_000) {
+function shares(balancer: WeightedLeastRequestBalancer, candidates: ReturnType<typeof instance>[], load: (id: string) => InstanceLoad, picks = 10_000) {
   const counts: Record<string, number> = {};
   for (let i = 0; i < picks; i++) {
     const id = balancer.pick(candidates, { stats: load })!.id;
@@ -17,13 +15,13 @@ describe('WeightedLeastRequestBalancer', () => {
   it('keeps exact weight shares among healthy instances (in-flight calls in proportion to weight)', () => {
     const balancer = new WeightedLeastRequestBalancer();
     const active: Record<string, number> = { light: 2, heavy: 6 };
-    const s = shares(balancer, [inst('light', 1), inst('heavy', 3)], (id) => ({ active: active[id], ewmaLatencyMs: 2 }));
+    const s = shares(balancer, [instance('light', { weight: 1 }), instance('heavy', { weight: 3 })], (id) => ({ active: active[id], ewmaLatencyMs: 2 }));
     expect(s.heavy).toBeCloseTo(0.75, 2);
   });
 
   it('spreads evenly when idle and equal, like smooth weighted round robin', () => {
     const balancer = new WeightedLeastRequestBalancer();
-    const picks = Array.from({ length: 6 }, () => balancer.pick([inst('a'), inst('b'), inst('c')], {})!.id);
+    const picks = Array.from({ length: 6 }, () => balancer.pick([instance('a'), instance('b'), instance('c')], {})!.id);
     expect(picks.filter((p) => p === 'a')).toHaveLength(2);
     expect(new Set(picks.slice(0, 3)).size).toBe(3);
   });
@@ -31,7 +29,7 @@ describe('WeightedLeastRequestBalancer', () => {
   it('gives a 500 ms instance a small share, but never none (a recovered one is noticed)', () => {
     const balancer = new WeightedLeastRequestBalancer();
     const latency: Record<string, number> = { a: 1, b: 1, slow: 500 };
-    const s = shares(balancer, [inst('a'), inst('b'), inst('slow')], (id) => ({ active: 0, ewmaLatencyMs: latency[id] }));
+    const s = shares(balancer, [instance('a'), instance('b'), instance('slow')], (id) => ({ active: 0, ewmaLatencyMs: latency[id] }));
     expect(s.slow).toBeLessThan(0.02);
     expect(s.slow).toBeGreaterThan(0);
     expect(Math.abs(s.a - s.b)).toBeLessThan(0.01);
@@ -40,20 +38,20 @@ describe('WeightedLeastRequestBalancer', () => {
   it('stops feeding an instance that piles up calls (frozen), relative to its weight', () => {
     const balancer = new WeightedLeastRequestBalancer();
     const active: Record<string, number> = { a: 0, b: 0, frozen: 20 };
-    const s = shares(balancer, [inst('a'), inst('b'), inst('frozen')], (id) => ({ active: active[id], ewmaLatencyMs: 1 }));
+    const s = shares(balancer, [instance('a'), instance('b'), instance('frozen')], (id) => ({ active: active[id], ewmaLatencyMs: 1 }));
     expect(s.frozen).toBeLessThan(0.03);
   });
 
   it('ignores sub-millisecond latency noise (floor)', () => {
     const balancer = new WeightedLeastRequestBalancer();
     const latency: Record<string, number> = { a: 0.4, b: 0.9 };
-    const s = shares(balancer, [inst('a'), inst('b')], (id) => ({ active: 0, ewmaLatencyMs: latency[id] }));
+    const s = shares(balancer, [instance('a'), instance('b')], (id) => ({ active: 0, ewmaLatencyMs: latency[id] }));
     expect(s.a).toBeLessThan(0.56);
   });
 
   it('skips weight 0 and rejects a non-positive latency floor', () => {
     const balancer = new WeightedLeastRequestBalancer();
-    for (let i = 0; i < 20; i++) expect(balancer.pick([inst('off', 0), inst('on')])!.id).toBe('on');
+    for (let i = 0; i < 20; i++) expect(balancer.pick([instance('off', { weight: 0 }), instance('on')])!.id).toBe('on');
     expect(() => new WeightedLeastRequestBalancer({ latencyFloorMs: 0 })).toThrow(RangeError);
   });
 });
@@ -62,7 +60,7 @@ describe('WeightedLeastRequestBalancer tolerance', () => {
   it('treats instances within 1.5× of the fastest as equal (latency noise under load)', () => {
     const balancer = new WeightedLeastRequestBalancer();
     const latency: Record<string, number> = { a: 6, b: 9 };
-    const s = shares(balancer, [inst('a'), inst('b')], (id) => ({ active: 0, ewmaLatencyMs: latency[id] }));
+    const s = shares(balancer, [instance('a'), instance('b')], (id) => ({ active: 0, ewmaLatencyMs: latency[id] }));
     expect(s.a).toBeCloseTo(0.5, 2);
   });
 });

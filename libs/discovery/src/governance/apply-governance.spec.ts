@@ -1,11 +1,10 @@
-import { normalizeInstance } from '../instance/normalize-instance';
+import { instance } from '../../../../test/support/instances';
 import { ServiceInstance } from '../instance/service-instance';
 import { applyGovernance } from './apply-governance';
 import { DIRECT_ADDRESS_HEADER, EMPTY_GOVERNANCE_RULES, GovernanceRules } from './governance-rules';
 import { validateRoute } from './rule-validation';
 
-const inst = (id: string, port: number, extra: { weight?: number; tags?: string[] } = {}): ServiceInstance =>
-  normalizeInstance({ id, service: 'Hello', version: '1.0.0', host: '10.0.0.1', port, ...extra });
+const inst = (id: string, port: number, extra: { weight?: number; tags?: string[] } = {}): ServiceInstance => instance(id, { host: '10.0.0.1', port, ...extra });
 const a = inst('a', 4001);
 const b = inst('b', 4002, { weight: 3 });
 const canary = inst('c', 4003, { tags: ['canary'] });

@@ -1,3 +1,4 @@
+import { fuzzSeed, seededRandom } from '../../../../test/support/seeded-random';
 import { ProtocolError } from '../errors/protocol.error';
 import { HEADER_BYTES, HeaderOffset } from './constants';
 import { Frame, OutgoingFrame } from './frame';
@@ -6,25 +7,15 @@ import { encodeFrame } from './frame-encoder';
 import { FrameFlags } from './frame-flags';
 import { MessageType } from './message-type';
 
-/** Reproduce a failure with NESTRPC_FUZZ_SEED=<seed printed in the test name>. */
-const SEED = Number(process.env.NESTRPC_FUZZ_SEED ?? (Date.now() % 0xffffffff)) >>> 0;
+/** Reproduce a failure with FUZZ_SEED=<seed printed in the suite's name> (test/support/seeded-random.ts). */
+const SEED = fuzzSeed();
 const MAX_FRAME_BYTES = 4096;
 const RANDOM_CASES = 40_000;
 const MUTATED_CASES = 40_000;
 const VALID_CASES = 20_000;
 const TYPES = Object.values(MessageType).filter((v): v is MessageType => typeof v === 'number');
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(SEED);
+const random = seededRandom(SEED);
 const int = (max: number): number => Math.floor(random() * max);
 
 /** Random bytes drawn once from the seeded PRNG; cases take slices of it (much cheaper per case). */
@@ -121,7 +112,7 @@ function sameFrame(got: Frame, sent: OutgoingFrame): boolean {
   );
 }
 
-describe(`FrameDecoder fuzz (seed ${SEED}, set NESTRPC_FUZZ_SEED to replay)`, () => {
+describe(`FrameDecoder fuzz (FUZZ_SEED=${SEED} replays this run)`, () => {
   it(`survives ${RANDOM_CASES} random byte strings`, () => {
     for (let i = 0; i < RANDOM_CASES; i++) {
       const bytes = randomBytes(int(64));

@@ -1,10 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { GOLDEN_VECTORS } from '../../../../test/fixtures/protocol/golden-vectors';
 import { Frame } from './frame';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { FrameFlags } from './frame-flags';
-import { GOLDEN_VECTORS } from './golden-vectors';
 
 const DOC = join(__dirname, '../../../../docs/protocol.md');
 

@@ -1,5 +1,6 @@
-import { NoProvidersError, normalizeInstance, ServiceInstance } from '@nestrpc/discovery';
+import { NoProvidersError, ServiceInstance } from '@nestrpc/discovery';
 import { Observable } from 'rxjs';
+import { instance } from '../../../../../test/support/instances';
 import { ClusterCall, ClusterInvoker } from '../cluster-invoker';
 import { RetryBudget } from '../retry-budget';
 
@@ -18,7 +19,7 @@ export class FakeInvoker {
     private readonly behaviour: FakeBehaviour,
     budget = new RetryBudget(),
   ) {
-    this.instances = ids.map((id) => normalizeInstance({ id, service: 'Svc', version: '1.0.0', host: '127.0.0.1', port: 1, weight: 1 }));
+    this.instances = ids.map((id) => instance(id, { service: 'Svc', port: 1 }));
     this.budget = budget;
   }
 

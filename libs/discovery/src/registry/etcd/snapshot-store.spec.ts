@@ -1,11 +1,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { normalizeInstance } from '../../instance/normalize-instance';
+import { instance } from '../../../../../test/support/instances';
 import { SnapshotStore } from './snapshot-store';
 
 const quiet = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
-const inst = (id: string) => normalizeInstance({ id, service: 'Hello', version: '1.0.0', host: 'h', port: 1, startedAt: 5 });
+const inst = (id: string) => instance(id, { host: 'h', port: 1, startedAt: 5 });
 
 describe('SnapshotStore', () => {
   let dir: string;
