@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConnectionRefusedError } from '@nestrpc/transport';
 import { of, throwError } from 'rxjs';
-import { DEFAULT_FAILBACK_DELAY_MS } from '../../constants';
+import { DEFAULT_FAILBACK_DELAY_MS, DEFAULT_FAILBACK_JITTER, DEFAULT_FAILBACK_MAX_DELAY_MS } from '../../constants';
 import { ClusterCall } from '../cluster-invoker';
 import { fakeCall, FakeInvoker } from '../testing/fake-invoker';
 import { FailbackQueue } from './failback-queue';
@@ -39,8 +39,11 @@ describe('FailbackQueue', () => {
     jest.useRealTimers();
   });
 
+  /** Exact delays: the curve without its jitter (the jittered default is checked below). */
+  const UNJITTERED = { jitter: 0 };
+
   it('retries after the base delay, then doubles the delay while retries fail, capped at 30 s', async () => {
-    queue = new FailbackQueue(invoker().asInvoker(), 10, 8, 5_000);
+    queue = new FailbackQueue(invoker().asInvoker(), 10, 8, 5_000, UNJITTERED);
     expect(queue.add(fakeCall({ retries: 0 }))).toBe(true);
     await jest.advanceTimersByTimeAsync(DEFAULT_FAILBACK_DELAY_MS - 1);
     expect(runs).toHaveLength(0);
@@ -49,6 +52,19 @@ describe('FailbackQueue', () => {
     await jest.advanceTimersByTimeAsync(10 * 60_000);
     const gaps = runs.slice(1).map((run, i) => run.at - runs[i].at);
     expect(gaps).toEqual([2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+  });
+
+  it('jitters each delay by at most ±DEFAULT_FAILBACK_JITTER of the curve by default (queues of many consumers do not retry in step)', async () => {
+    queue = new FailbackQueue(invoker().asInvoker(), 10, 8, 5_000);
+    queue.add(fakeCall({ retries: 0 }));
+    await jest.advanceTimersByTimeAsync(10 * 60_000);
+    expect(runs).toHaveLength(8);
+    const gaps = runs.slice(1).map((run, i) => run.at - runs[i].at);
+    const curve = [2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000];
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(Math.floor(curve[i] * (1 - DEFAULT_FAILBACK_JITTER)));
+      expect(gap).toBeLessThanOrEqual(Math.min(DEFAULT_FAILBACK_MAX_DELAY_MS, Math.ceil(curve[i] * (1 + DEFAULT_FAILBACK_JITTER))));
+    });
   });
 
   it('gives a call up after maxAttempts background retries, and is empty then', async () => {
@@ -67,7 +83,7 @@ describe('FailbackQueue', () => {
   });
 
   it('stops retrying a call once it succeeded, and goes back to the base delay for the next', async () => {
-    queue = new FailbackQueue(invoker(2).asInvoker(), 10, 8, 5_000);
+    queue = new FailbackQueue(invoker(2).asInvoker(), 10, 8, 5_000, UNJITTERED);
     queue.add(fakeCall({ retries: 0 }));
     await jest.advanceTimersByTimeAsync(DEFAULT_FAILBACK_DELAY_MS + 2_000); // fails, then succeeds
     expect(runs).toHaveLength(2);
