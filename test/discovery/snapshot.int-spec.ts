@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { firstValueFrom, filter } from 'rxjs';
-import { EtcdRegistry, RegistrySnapshot, RegistryUnavailableError } from '../../libs/discovery/src';
+import { EtcdRegistry, RegistryUnavailableError } from '../../libs/discovery/src';
+import { RegistrySnapshot } from '../../libs/discovery/src/registry/snapshot-store';
 import { LocalEtcd, startEtcd } from '../support/etcd';
 import { instance, MemoryLogger, uniqueNamespace } from './helpers';
 
