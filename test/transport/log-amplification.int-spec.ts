@@ -10,7 +10,8 @@ describe('log amplification', () => {
 
   beforeAll(async () => {
     h = await startMathServer();
-    const logger = h.server.logger as unknown as Record<'warn' | 'error', (m: string) => void>;
+    // The server's logger is protected (Nest's Server field); the test listens to it anyway.
+    const logger = (h.server as unknown as { logger: Record<'warn' | 'error', (m: string) => void> }).logger;
     logger.warn = (m: string) => lines.push(m);
     logger.error = (m: string) => lines.push(m);
   });

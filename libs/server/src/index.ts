@@ -21,5 +21,5 @@ export {
   DEFAULT_SERVICE_WEIGHT,
 } from './constants';
 export type { AdvertisedHost, AdvertisedHostSource } from './advertised-host';
-export type { RpcServerHealth } from './rpc-server.host';
-export { RpcServerHost } from './rpc-server.host';
+export type { RpcServerHealth } from './rpc-server.lifecycle';
+export { RpcServerHost, RpcServerLifecycle } from './rpc-server.lifecycle';

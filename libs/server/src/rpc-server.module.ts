@@ -4,7 +4,7 @@ import { RpcServer } from '@nestrpc/transport';
 import { DEFAULT_LISTEN_HOST } from './constants';
 import { RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
-import { RpcServerHost } from './rpc-server.host';
+import { RpcServerLifecycle } from './rpc-server.lifecycle';
 import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-server.module-definition';
 
 /**
@@ -21,7 +21,7 @@ import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-se
   imports: [DiscoveryModule],
   providers: [
     RpcHandlerExplorer,
-    RpcServerHost,
+    RpcServerLifecycle,
     {
       provide: RpcServer,
       inject: [RPC_SERVER_MODULE_OPTIONS],
@@ -29,6 +29,6 @@ import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-se
         new RpcServer({ ...options.transport, host: options.listen?.host ?? DEFAULT_LISTEN_HOST, port: options.listen?.port ?? 0 }),
     },
   ],
-  exports: [RpcServer, RpcServerHost],
+  exports: [RpcServer, RpcServerLifecycle],
 })
 export class RpcServerModule extends RpcServerConfigurableModule {}

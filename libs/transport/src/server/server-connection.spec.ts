@@ -8,13 +8,13 @@ import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { RpcContext } from './rpc.context';
-import { ServerConnection, ServerConnectionHost } from './server-connection';
+import { ServerConnection, ServerConnectionOwner } from './server-connection';
 
 const JSON_ID = 1;
 
 function setup(handlers: Record<string, MessageHandler>, options: { draining?: boolean; maxInFlight?: number } = {}) {
   const settled: number[] = [];
-  const host: ServerConnectionHost = {
+  const host: ServerConnectionOwner = {
     codec: new PayloadCodec(new SerializerRegistry(DEFAULT_SERIALIZERS)),
     maxInFlightPerConnection: options.maxInFlight ?? 10,
     logger: new Logger('test', { timestamp: false }),

@@ -16,7 +16,7 @@ import { RPC_SERVER_MODULE_OPTIONS } from './rpc-server.module-definition';
  * notice, drains in-flight calls and closes.
  */
 @Injectable()
-export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RpcServerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RpcServerModule');
   private readonly registry: ServiceRegistry | undefined;
   private readonly ownsRegistry: boolean;
@@ -140,7 +140,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-/** RpcServerHost.health(): the facts a terminus indicator turns into up/down. */
+/** RpcServerLifecycle.health(): the facts a terminus indicator turns into up/down. */
 export interface RpcServerHealth {
   readonly listening: boolean;
   /** Shutdown has begun (deregistering, grace, drain). */
@@ -150,3 +150,11 @@ export interface RpcServerHealth {
   readonly registered: number;
   readonly leaseAlive: boolean;
 }
+
+/**
+ * @deprecated Renamed RpcServerLifecycle ("host" is the network host in this codebase). The old
+ * name is the same class, so it still works as an injection token.
+ */
+export const RpcServerHost = RpcServerLifecycle;
+/** @deprecated Renamed RpcServerLifecycle. */
+export type RpcServerHost = RpcServerLifecycle;
