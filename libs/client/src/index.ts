@@ -36,11 +36,16 @@ export { createContractProxy, withOptions } from './proxy/contract-proxy';
 export { InstanceUnresponsiveError } from './cluster/call-errors';
 export { ConflictingFeatureError } from './errors/conflicting-feature.error';
 
-// Cluster strategies: the built-ins and what a custom one is written against.
+// Cluster strategies: the built-ins, the registry of names, and what a custom one is written against.
 export type { ClusterCall, ClusterInvoker } from './cluster/cluster-invoker';
-export type { ClusterStrategy } from './cluster/strategies/cluster-strategy';
-export { broadcast } from './cluster/strategies/broadcast.strategy';
-export { failfast } from './cluster/strategies/failfast.strategy';
-export { failover } from './cluster/strategies/failover.strategy';
-export { failsafe } from './cluster/strategies/failsafe.strategy';
-export { forking } from './cluster/strategies/forking.strategy';
+export type { ClusterStrategy, ClusterStrategyOptions } from './cluster/strategies/cluster-strategy';
+export type { ClusterStrategyLike } from './cluster/strategies/strategy-registry';
+export {
+  BroadcastStrategy,
+  FailfastStrategy,
+  FailoverStrategy,
+  FailsafeStrategy,
+  ForkingStrategy,
+  clusterStrategies,
+} from './cluster/strategies/strategy-registry';
+export { FailbackStrategy } from './cluster/strategies/failback.strategy';

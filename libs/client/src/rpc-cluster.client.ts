@@ -3,14 +3,15 @@ import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, Regi
 import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, enableCallScopes, InvalidMessageError, rpcInstrumentation } from '@nestrpc/transport';
 import { traced } from './cluster/traced-call';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
-import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
+import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
 import { defaultRoutingKey, resolveCallOptions, RpcCallOverrides, unwrapRecord } from './cluster/call-options';
 import { ClusterCall, ClusterInvoker } from './cluster/cluster-invoker';
 import { createRegistry } from './cluster/create-registry';
 import { InstancePool } from './cluster/instance-pool';
 import { RetryBudget } from './cluster/retry-budget';
-import { broadcast, ClusterStrategy, failbackWith, FailbackQueue, failfast, failover, failsafe, forking } from './cluster/strategies';
-import { CallPolicy, ClusterStrategyName, RpcClusterClientOptions } from './interfaces/cluster-options';
+import { ClusterStrategy } from './cluster/strategies/cluster-strategy';
+import { ClusterStrategyLike, clusterStrategies, isClusterStrategy } from './cluster/strategies/strategy-registry';
+import { CallPolicy, RpcClusterClientOptions } from './interfaces/cluster-options';
 
 /**
  * Nest ClientProxy for a whole service: discovers its instances, balances calls over one
@@ -29,8 +30,8 @@ export class RpcClusterClient extends ClientProxy {
   private readonly ownsRegistry: boolean;
   private readonly pool: InstancePool;
   private readonly invoker: ClusterInvoker;
-  private readonly failbackQueue: FailbackQueue;
-  private readonly strategies: Record<ClusterStrategyName, ClusterStrategy>;
+  /** The strategy of each spec the policies name, built once; the ones built here are closed with the client. */
+  private readonly strategies = new Map<ClusterStrategyLike, ClusterStrategy>();
   private readonly hashByKey: boolean;
   private readonly policies = new Map<string, MethodPolicy>();
   private readonly defaultTimeoutMs: number;
@@ -55,12 +56,10 @@ export class RpcClusterClient extends ClientProxy {
     });
     this.defaultTimeoutMs = options.transport?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const balancer = resolveBalancer(options.balancer);
-    this.hashByKey = balancer.name === 'consistent-hash';
+    this.hashByKey = balancer.requiresRoutingKey === true;
     const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
     this.governance = GovernanceView.create(this.service, options.governance, 'etcd' in options.registry ? options.registry.etcd : undefined);
     this.invoker = new ClusterInvoker(this.pool, balancer, this.stats, budget, this.governance);
-    this.failbackQueue = new FailbackQueue(this.invoker, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FAILBACK_ATTEMPTS, options.timeoutMs ?? this.defaultTimeoutMs);
-    this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
     for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
   }
 
@@ -71,7 +70,7 @@ export class RpcClusterClient extends ClientProxy {
   }
 
   async close(): Promise<void> {
-    this.failbackQueue.close();
+    for (const [spec, strategy] of this.strategies) if (!isClusterStrategy(spec)) strategy.close?.();
     await this.pool.close();
     await this.governance?.close();
     if (this.ownsRegistry) await this.registry.close();
@@ -119,9 +118,10 @@ export class RpcClusterClient extends ClientProxy {
     const options = resolveCallOptions(policy, merged, currentCallScope(), this.defaultTimeoutMs);
     const key = merged.hashKey ?? (this.hashByKey ? defaultRoutingKey(payload) : undefined);
     const call: ClusterCall = { pattern, data: payload, policy, options: { ...options, key } };
-    const probe = rpcInstrumentation()?.logicalCall?.({ service: this.invoker.service, pattern, strategy: policy.cluster ?? 'failover' });
-    if (probe === undefined) return this.strategyOf(policy.cluster)(this.invoker, call) as Observable<T>;
-    return traced(probe, { ...call, probe }, (traced) => this.strategyOf(policy.cluster)(this.invoker, traced)) as Observable<T>;
+    const strategy = this.strategyOf(policy.cluster);
+    const probe = rpcInstrumentation()?.logicalCall?.({ service: this.invoker.service, pattern, strategy: strategy.name });
+    if (probe === undefined) return strategy.invoke(this.invoker, call) as Observable<T>;
+    return traced(probe, { ...call, probe }, (traced) => strategy.invoke(this.invoker, traced)) as Observable<T>;
   }
 
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
@@ -180,9 +180,12 @@ export class RpcClusterClient extends ClientProxy {
     return policy;
   }
 
-  private strategyOf(name: ClusterStrategyName | undefined): ClusterStrategy {
-    const strategy = this.strategies[name ?? DEFAULT_CLUSTER_STRATEGY];
-    if (strategy === undefined) throw new TypeError(`Unknown cluster strategy "${name}" (known: ${Object.keys(this.strategies).join(', ')})`);
+  private strategyOf(spec: ClusterStrategyLike = DEFAULT_CLUSTER_STRATEGY): ClusterStrategy {
+    let strategy = this.strategies.get(spec);
+    if (strategy === undefined) {
+      strategy = clusterStrategies.resolve(spec, { timeoutMs: this.options.timeoutMs ?? this.defaultTimeoutMs });
+      this.strategies.set(spec, strategy);
+    }
     return strategy;
   }
 }

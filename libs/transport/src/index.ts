@@ -44,8 +44,13 @@ export type { MsgpackSerializerOptions } from './serializers/msgpack.serializer'
 export { MsgpackSerializer } from './serializers/msgpack.serializer';
 export type { ProtobufPatternTypes, ProtobufSerializerOptions } from './serializers/protobuf.serializer';
 export { ProtobufSerializer } from './serializers/protobuf.serializer';
-export type { SerializerLike } from './serializers/serializer-registry';
+export type { SerializerLike } from './serializers/serializer-types';
+export { serializers } from './serializers/serializer-types';
 export { DEFAULT_SERIALIZERS, SerializerRegistry } from './serializers/serializer-registry';
+
+// The one shape of every pluggable part (serializers here; balancers and cluster strategies follow it).
+export type { PluggableClass, PluggableSpec, UnknownPluggable } from './pluggable/pluggable-registry';
+export { PluggableRegistry } from './pluggable/pluggable-registry';
 
 // Connection defaults the starters reuse.
 export { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_MISSED_HEARTBEATS } from './connection/constants';

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { catchError, of } from 'rxjs';
-import { ClusterStrategy } from './cluster-strategy';
+import { StrategyRun } from './cluster-strategy';
 import { failover } from './failover.strategy';
 
 const logger = new Logger('RpcCluster:failsafe');
 
 /** Failover, then swallow the error: log it and answer `fallback`. For best-effort reads (audit, recommendations). */
-export const failsafe: ClusterStrategy = (invoker, call) =>
+export const failsafe: StrategyRun = (invoker, call) =>
   failover(invoker, call).pipe(
     catchError((err: unknown) => {
       logger.warn(`${call.pattern} failed, answering the fallback: ${(err as Error)?.message ?? JSON.stringify(err)}`);
