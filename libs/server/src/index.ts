@@ -23,3 +23,4 @@ export {
 export type { AdvertisedHost, AdvertisedHostSource } from './advertised-host';
 export type { RpcServerHealth } from './rpc-server.lifecycle';
 export { RpcServerHost, RpcServerLifecycle } from './rpc-server.lifecycle';
+export { RpcServerConflictError } from './errors/rpc-server-conflict.error';

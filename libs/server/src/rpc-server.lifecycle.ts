@@ -1,13 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { EtcdRegistry, ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
 import { PROTOCOL_VERSION, RpcServer } from '@nestrpc/transport';
 import { randomBytes } from 'crypto';
 import { hostname } from 'os';
+import { Subscription } from 'rxjs';
 import { setTimeout as sleep } from 'timers/promises';
 import { DEFAULT_DEREGISTER_GRACE_MS } from './constants';
 import { ExposedService, RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
 import { describeAdvertisedHost, resolveAdvertisedHost } from './advertised-host';
+import { RpcServerConflictError } from './errors/rpc-server-conflict.error';
 import { RPC_SERVER_MODULE_OPTIONS } from './rpc-server.module-definition';
 
 /**
@@ -25,12 +28,18 @@ export class RpcServerLifecycle implements OnApplicationBootstrap, BeforeApplica
   private listening = false;
   /** Set synchronously as stop() begins (`stopped` is assigned only after stop() first awaits). */
   private stopping = false;
+  private bootstrapped = false;
+  /** An RpcServer the app connected as a Nest microservice besides ours (see watchMicroservices). */
+  private conflict: RpcServerConflictError | undefined;
+  private readonly microservices: Subscription;
 
   constructor(
     @Inject(RPC_SERVER_MODULE_OPTIONS) private readonly options: RpcServerModuleOptions,
     private readonly server: RpcServer,
     private readonly explorer: RpcHandlerExplorer,
+    modules: ModulesContainer,
   ) {
+    this.microservices = this.watchMicroservices(modules);
     const config = options.registry;
     this.ownsRegistry = config !== undefined && 'etcd' in config;
     this.registry = config === undefined ? undefined : 'etcd' in config ? new EtcdRegistry({ ...config.etcd, namespace: options.namespace }) : config.use;
@@ -57,6 +66,8 @@ export class RpcServerLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.bootstrapped = true;
+    if (this.conflict !== undefined) throw this.conflict;
     const { services, handlers } = this.explorer.exploreServices();
     for (const handler of handlers) this.server.addHandler(handler.pattern, handler.handle, false);
     if (this.options.exposeMessagePatterns !== false) {
@@ -113,8 +124,25 @@ export class RpcServerLifecycle implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /**
+   * Every server an app connects with `connectMicroservice()` is announced on the public
+   * `ModulesContainer.getRpcTargetRegistry()` (Nest 11 and 12). Another RpcServer there means two
+   * servers: refused at bootstrap with RpcServerConflictError. One connected after bootstrap can
+   * no longer be refused from here: our own instance fails its second listen() with
+   * ServerAlreadyStartedError, another one is reported as an error.
+   */
+  private watchMicroservices(modules: ModulesContainer): Subscription {
+    return modules.getRpcTargetRegistry<unknown>().subscribe((target) => {
+      if (!(target instanceof RpcServer)) return;
+      const conflict = new RpcServerConflictError(target === this.server);
+      if (!this.bootstrapped) this.conflict ??= conflict;
+      else if (target !== this.server) this.logger.error(conflict.message);
+    });
+  }
+
   private async stop(): Promise<void> {
     this.stopping = true;
+    this.microservices.unsubscribe();
     const registry = this.registry;
     if (registry !== undefined && this.registered.length > 0) {
       await Promise.allSettled(this.registered.map((instance) => registry.deregister(instance.id)));

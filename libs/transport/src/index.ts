@@ -18,6 +18,7 @@ export { ConnectionClosedError } from './errors/connection-closed.error';
 export { ConnectionRefusedError } from './errors/connection-refused.error';
 export { ConnectTimeoutError } from './errors/connect-timeout.error';
 export { ServerClosedError } from './errors/server-closed.error';
+export { ServerAlreadyStartedError } from './errors/server-already-started.error';
 export { RpcTimeoutError } from './errors/timeout.error';
 export { HeartbeatTimeoutError } from './errors/heartbeat-timeout.error';
 export { ReadTimeoutError } from './errors/read-timeout.error';

@@ -9,6 +9,7 @@ import { ByteBudget } from '../connection/byte-budget';
 import { FramedConnection } from '../connection/framed-connection';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { RpcError } from '../errors/rpc.error';
+import { ServerAlreadyStartedError } from '../errors/server-already-started.error';
 import { LogLimiter } from '../logging/log-limiter';
 import { NO_MESSAGE_HANDLER_MESSAGE } from '../errors/unknown-pattern.error';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
@@ -84,6 +85,10 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   }
 
   listen(callback: (error?: unknown, ...info: unknown[]) => void): void {
+    if (this.netServer !== undefined) {
+      callback(new ServerAlreadyStartedError());
+      return;
+    }
     const server = this.createNetServer();
     this.netServer = server;
     server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
