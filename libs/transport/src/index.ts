@@ -48,6 +48,7 @@ export { ProtobufSerializer } from './serializers/protobuf.serializer';
 export type { SerializerLike } from './serializers/serializer-types';
 export { serializers } from './serializers/serializer-types';
 export { DEFAULT_SERIALIZERS, SerializerRegistry } from './serializers/serializer-registry';
+export { ENVELOPE_TYPE_NAME, envelopeRoot, envelopeType } from './serializers/protobuf-envelope.schema';
 
 // The one shape of every pluggable part (serializers here; balancers and cluster strategies follow it).
 export type { PluggableClass, PluggableSpec, UnknownPluggable } from './pluggable/pluggable-registry';
