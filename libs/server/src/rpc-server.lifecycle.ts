@@ -67,7 +67,12 @@ export class RpcServerLifecycle implements OnApplicationBootstrap, BeforeApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.bootstrapped = true;
-    if (this.conflict !== undefined) throw this.conflict;
+    if (this.conflict !== undefined) {
+      // Nothing started yet; release the registry client we built (Nest calls no shutdown hook here).
+      this.microservices.unsubscribe();
+      if (this.ownsRegistry) await this.registry?.close();
+      throw this.conflict;
+    }
     const { services, handlers } = this.explorer.exploreServices();
     for (const handler of handlers) this.server.addHandler(handler.pattern, handler.handle, false);
     if (this.options.exposeMessagePatterns !== false) {

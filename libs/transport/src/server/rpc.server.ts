@@ -99,7 +99,10 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
       this.logger.error(`RPC server error: ${err.message}`);
       this._status$.next('error');
       this.events.emit('error', err);
-      if (!started) callback(err);
+      if (started) return;
+      // Never listened (port taken...): a later listen() may try again.
+      if (this.netServer === server) this.netServer = undefined;
+      callback(err);
     });
     server.listen(this.options.port ?? DEFAULT_SERVER_PORT, this.options.host ?? DEFAULT_SERVER_HOST, () => {
       started = true;
