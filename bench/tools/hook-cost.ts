@@ -9,7 +9,10 @@
  *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/tools/hook-cost.ts [--calls=500000] [--rounds=7] [--out=bench/results/<file>.json]
  */
 import { writeFileSync } from 'fs';
-import { endProbeWith, FrameMetadata, installRpcInstrumentation, RpcInstrumentation, rpcInstrumentation } from '@nestrpc/transport';
+import { installRpcInstrumentation, RpcInstrumentation, rpcInstrumentation } from '@nestrpc/transport';
+// Internals the transport's call path uses (not public API): the tool replays that path exactly.
+import { endProbeWith } from '@nestrpc/transport/instrumentation/instrumentation-hub';
+import { FrameMetadata } from '@nestrpc/transport/protocol';
 import { createRpcTracing } from '@nestrpc/observability/tracing/rpc-tracing';
 import { RpcMetrics } from '@nestrpc/observability/metrics/rpc-metrics';
 import { Registry } from 'prom-client';

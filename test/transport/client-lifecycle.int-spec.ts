@@ -1,6 +1,8 @@
 import { AddressInfo, createServer, Server, Socket } from 'net';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { ConnectionClosedError, ConnectTimeoutError, encodeFrame, FrameDecoder, MessageType, RpcClient, RpcRecord, RpcTimeoutError } from '@nestrpc/transport';
+import { ConnectionClosedError, ConnectTimeoutError, RpcClient, RpcRecord, RpcTimeoutError } from '@nestrpc/transport';
+// The frame codec is internal to the transport; the raw-socket tests reach it by path.
+import { encodeFrame, FrameDecoder, MessageType } from '@nestrpc/transport/protocol';
 import { MathHarness, startMathServer } from './support';
 
 async function listen(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; sockets: Socket[] }> {

@@ -1,20 +1,9 @@
 import { once } from 'events';
 import { AddressInfo, connect, createServer, Server, Socket } from 'net';
 import { firstValueFrom } from 'rxjs';
-import {
-  BadMagicError,
-  ConnectionClosedError,
-  ConnectionRefusedError,
-  encodeFrame,
-  FrameDecoder,
-  FrameTooLargeError,
-  MessageType,
-  RpcClient,
-  ServerClosedError,
-  ServerDrainingError,
-  ServerOverloadedError,
-  WriteBufferFullError,
-} from '@nestrpc/transport';
+import { BadMagicError, ConnectionClosedError, ConnectionRefusedError, FrameTooLargeError, RpcClient, ServerClosedError, ServerDrainingError, ServerOverloadedError, WriteBufferFullError } from '@nestrpc/transport';
+// The frame codec is internal to the transport; the raw-socket tests reach it by path.
+import { encodeFrame, FrameDecoder, MessageType } from '@nestrpc/transport/protocol';
 import { waitFor } from '../support/wait-for';
 import { MathHarness, rawSocket, startMathServer } from './support';
 

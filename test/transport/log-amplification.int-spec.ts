@@ -1,4 +1,5 @@
-import { encodeFrame, MessageType } from '@nestrpc/transport';
+// The frame codec is internal to the transport; the raw-socket tests reach it by path.
+import { encodeFrame, MessageType } from '@nestrpc/transport/protocol';
 import { waitFor } from '../support/wait-for';
 import { MathHarness, rawSocket, startMathServer } from './support';
 
@@ -9,7 +10,8 @@ describe('log amplification', () => {
 
   beforeAll(async () => {
     h = await startMathServer();
-    const logger = h.server.logger as unknown as Record<'warn' | 'error', (m: string) => void>;
+    // The server's logger is protected (Nest's Server field); the test listens to it anyway.
+    const logger = (h.server as unknown as { logger: Record<'warn' | 'error', (m: string) => void> }).logger;
     logger.warn = (m: string) => lines.push(m);
     logger.error = (m: string) => lines.push(m);
   });

@@ -1,4 +1,6 @@
-import { encodeFrame, MessageType, PendingFramesLimitError } from '@nestrpc/transport';
+import { PendingFramesLimitError } from '@nestrpc/transport';
+// The frame codec is internal to the transport; the raw-socket tests reach it by path.
+import { encodeFrame, MessageType } from '@nestrpc/transport/protocol';
 import { waitFor } from '../support/wait-for';
 import { MathHarness, rawSocket, startMathServer } from './support';
 

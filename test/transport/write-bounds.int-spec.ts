@@ -1,5 +1,7 @@
 import { firstValueFrom } from 'rxjs';
-import { encodeFrame, MessageType, ServerOverloadedError, WriteBufferFullError } from '@nestrpc/transport';
+import { ServerOverloadedError, WriteBufferFullError } from '@nestrpc/transport';
+// The frame codec is internal to the transport; the raw-socket tests reach it by path.
+import { encodeFrame, MessageType } from '@nestrpc/transport/protocol';
 import { waitFor } from '../support/wait-for';
 import { MathHarness, rawSocket, startMathServer } from './support';
 

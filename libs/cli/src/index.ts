@@ -1,9 +1,8 @@
-export * from './cli.error';
-export * from './command-context';
-export * from './etcd-flags';
-export * from './output';
-export * from './program';
-export * from './commands/call.command';
-export * from './commands/governance.commands';
-export * from './commands/ls.command';
-export * from './commands/watch.command';
+/**
+ * The public API of @nestrpc/cli: enough to embed the CLI (`runCli`, `createProgram`) and read its
+ * exit codes. The commands, flags and output helpers stay inside the package. api/cli.api.md lists
+ * this surface and CI checks it.
+ */
+export { CLI_VERSION, createProgram, runCli } from './program';
+export { CliUsageError, EXIT_ETCD_UNREACHABLE, EXIT_FAILED, EXIT_USAGE } from './cli.error';
+export type { CommandContext } from './command-context';

@@ -5,13 +5,14 @@ import { traced } from './cluster/traced-call';
 import { catchError, lastValueFrom, Observable, throwError } from 'rxjs';
 import { fallbackHandler } from './resilience/fallback';
 import { CircuitStateName, ServiceGuard } from './resilience/service-guard';
-import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
+import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
 import { defaultRoutingKey, resolveCallOptions, RpcCallOverrides, unwrapRecord } from './cluster/call-options';
 import { ClusterCall, ClusterInvoker } from './cluster/cluster-invoker';
 import { InstancePool } from './cluster/instance-pool';
 import { RetryBudget } from './cluster/retry-budget';
-import { broadcast, ClusterStrategy, failbackWith, FailbackQueue, failfast, failover, failsafe, forking } from './cluster/strategies';
-import { CallPolicy, ClusterStrategyName, RpcClusterClientOptions } from './interfaces/cluster-options';
+import { ClusterStrategy } from './cluster/strategies/cluster-strategy';
+import { ClusterStrategyLike, clusterStrategies, isClusterStrategy } from './cluster/strategies/strategy-registry';
+import { CallPolicy, RpcClusterClientOptions } from './interfaces/cluster-options';
 
 /**
  * Nest ClientProxy for a whole service: discovers its instances, balances calls over one
@@ -30,8 +31,8 @@ export class RpcClusterClient extends ClientProxy {
   private readonly ownsRegistry: boolean;
   private readonly pool: InstancePool;
   private readonly invoker: ClusterInvoker;
-  private readonly failbackQueue: FailbackQueue;
-  private readonly strategies: Record<ClusterStrategyName, ClusterStrategy>;
+  /** The strategy of each spec the policies name, built once; the ones built here are closed with the client. */
+  private readonly strategies = new Map<ClusterStrategyLike, ClusterStrategy>();
   private readonly hashByKey: boolean;
   private readonly policies = new Map<string, MethodPolicy>();
   private readonly defaultTimeoutMs: number;
@@ -58,12 +59,10 @@ export class RpcClusterClient extends ClientProxy {
     });
     this.defaultTimeoutMs = options.transport?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const balancer = resolveBalancer(options.balancer);
-    this.hashByKey = balancer.name === 'consistent-hash';
+    this.hashByKey = balancer.requiresRoutingKey === true;
     const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
     this.governance = GovernanceView.create(this.service, options.governance, etcdOptionsOf(options.registry));
     this.invoker = new ClusterInvoker(this.pool, balancer, this.stats, budget, this.governance);
-    this.failbackQueue = new FailbackQueue(this.invoker, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FAILBACK_ATTEMPTS, options.timeoutMs ?? this.defaultTimeoutMs);
-    this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };
     for (const policy of [options, ...Object.values(options.methods ?? {})]) this.strategyOf(policy.cluster);
     this.guard = ServiceGuard.create(this.service, options);
   }
@@ -75,7 +74,7 @@ export class RpcClusterClient extends ClientProxy {
   }
 
   async close(): Promise<void> {
-    this.failbackQueue.close();
+    for (const [spec, strategy] of this.strategies) if (!isClusterStrategy(spec)) strategy.close?.();
     await this.pool.close();
     await this.governance?.close();
     if (this.ownsRegistry) await this.registry.close();
@@ -129,12 +128,12 @@ export class RpcClusterClient extends ClientProxy {
     const key = merged.hashKey ?? (this.hashByKey ? defaultRoutingKey(payload) : undefined);
     const fallback = merged.fallback ?? policy.fallback;
     const call: ClusterCall = { pattern, data: payload, policy: merged.fallback === undefined ? policy : { ...policy, fallback }, options: { ...options, key } };
-    const probe = rpcInstrumentation()?.logicalCall?.({ service: this.invoker.service, pattern, strategy: policy.cluster ?? 'failover' });
-    const run = (c: ClusterCall) => this.strategyOf(policy.cluster)(this.invoker, c);
-    let result = probe === undefined ? run(call) : traced(probe, { ...call, probe }, run);
+    const strategy = this.strategyOf(policy.cluster);
+    const probe = rpcInstrumentation()?.logicalCall?.({ service: this.invoker.service, pattern, strategy: strategy.name });
+    let result = probe === undefined ? strategy.invoke(this.invoker, call) : traced(probe, { ...call, probe }, (c) => strategy.invoke(this.invoker, c));
     // The bulkhead and breaker wrap the whole logical call: the breaker sees what failover could not save.
     if (this.guard !== undefined) result = this.guard.guard(result);
-    const rescue = fallbackHandler(policy.cluster, fallback, this.guard !== undefined);
+    const rescue = fallbackHandler(strategy.name, fallback, this.guard !== undefined);
     if (rescue !== undefined) result = result.pipe(catchError((err: unknown) => rescue(err, payload)));
     return result as Observable<T>;
   }
@@ -195,9 +194,12 @@ export class RpcClusterClient extends ClientProxy {
     return policy;
   }
 
-  private strategyOf(name: ClusterStrategyName | undefined): ClusterStrategy {
-    const strategy = this.strategies[name ?? DEFAULT_CLUSTER_STRATEGY];
-    if (strategy === undefined) throw new TypeError(`Unknown cluster strategy "${name}" (known: ${Object.keys(this.strategies).join(', ')})`);
+  private strategyOf(spec: ClusterStrategyLike = DEFAULT_CLUSTER_STRATEGY): ClusterStrategy {
+    let strategy = this.strategies.get(spec);
+    if (strategy === undefined) {
+      strategy = clusterStrategies.resolve(spec, { timeoutMs: this.options.timeoutMs ?? this.defaultTimeoutMs });
+      this.strategies.set(spec, strategy);
+    }
     return strategy;
   }
 }

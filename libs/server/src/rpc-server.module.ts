@@ -5,7 +5,7 @@ import { DEFAULT_LISTEN_HOST } from './constants';
 import { RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
 import { RpcServerAddress } from './rpc-server.address';
-import { RpcServerHost } from './rpc-server.host';
+import { RpcServerLifecycle } from './rpc-server.lifecycle';
 import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-server.module-definition';
 
 /**
@@ -22,7 +22,7 @@ import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-se
   imports: [DiscoveryModule],
   providers: [
     RpcHandlerExplorer,
-    RpcServerHost,
+    RpcServerLifecycle,
     RpcServerAddress,
     {
       provide: RpcServer,
@@ -31,6 +31,6 @@ import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-se
         new RpcServer({ ...options.transport, host: options.listen?.host ?? DEFAULT_LISTEN_HOST, port: options.listen?.port ?? 0 }),
     },
   ],
-  exports: [RpcServer, RpcServerHost, RpcServerAddress],
+  exports: [RpcServer, RpcServerLifecycle, RpcServerAddress],
 })
 export class RpcServerModule extends RpcServerConfigurableModule {}

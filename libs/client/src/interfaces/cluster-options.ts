@@ -2,16 +2,21 @@ import type { BalancerLike, GovernanceOption, RegistryConfig } from '@nestrpc/di
 import type { RpcClientOptions } from '@nestrpc/transport';
 import type { OutlierOptions } from '../cluster/outlier-detector';
 import type { BulkheadOptions, CircuitBreakerOptions, RpcFallback } from '../resilience/resilience.options';
+import type { ClusterStrategyLike } from '../cluster/strategies/strategy-registry';
 
-export type ClusterStrategyName = 'failover' | 'failfast' | 'failsafe' | 'failback' | 'forking' | 'broadcast';
+export type { ClusterStrategyName } from '../cluster/strategies/strategy-registry';
 
 /** Where consumers discover providers: discovery's RegistryConfig (`use` takes a registry you built: shared, not closed by us). */
 export type ClientRegistryConfig = RegistryConfig;
 
 /** Per-call behaviour; set per contract, overridden per method. */
 export interface CallPolicy {
-  /** Fault tolerance around the balancer. Default 'failover'. */
-  cluster?: ClusterStrategyName;
+  /**
+   * Fault tolerance around the balancer: 'failover' (default), 'failfast', 'failsafe',
+   * 'failback', 'forking', 'broadcast', a name registered in `clusterStrategies`, a class, an
+   * instance or `{ type, options }`.
+   */
+  cluster?: ClusterStrategyLike;
   /** failover: extra attempts on other instances. Default 2. */
   retries?: number;
   /** Timeout (ms) of the whole call; failover retries share it. Default: `transport.timeoutMs`, else 30 000. */

@@ -21,7 +21,7 @@ export function fallbackAnswer(fallback: unknown, error: unknown, args: unknown)
  * function (the refused call is not queued, so a static answer would hide its loss). Every other
  * strategy hands any error to a fallback function.
  */
-export function fallbackHandler(strategy: ClusterStrategyName | undefined, fallback: unknown, guarded: boolean): ((error: unknown, args: unknown) => Observable<unknown>) | undefined {
+export function fallbackHandler(strategy: string | undefined, fallback: unknown, guarded: boolean): ((error: unknown, args: unknown) => Observable<unknown>) | undefined {
   const isFunction = typeof fallback === 'function';
   if (strategy === 'failsafe' || strategy === 'failback') {
     if (!guarded || (strategy === 'failback' && !isFunction)) return undefined;

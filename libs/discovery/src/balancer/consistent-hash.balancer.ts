@@ -16,6 +16,8 @@ export interface ConsistentHashOptions extends BalancerOptions {
  */
 export class ConsistentHashBalancer extends LoadBalancer {
   readonly name: string = 'consistent-hash';
+  /** Without a key every call would land at random: the client derives one for each call. */
+  override readonly requiresRoutingKey = true;
   private readonly virtualNodes: number;
   private ring: HashRing | undefined;
   private ringSignature = '';

@@ -16,6 +16,11 @@ export interface BalancerOptions {
 export abstract class LoadBalancer {
   /** The registry name, e.g. 'weighted-round-robin'. */
   abstract readonly name: string;
+  /**
+   * The balancer picks by `PickContext.key`: callers derive a routing key for every call (the
+   * call's `hashKey`, else its first argument) instead of leaving it unset. Default false.
+   */
+  readonly requiresRoutingKey: boolean = false;
   /** Random source of the strategies that draw (injectable for reproducible tests). */
   protected readonly rng: Rng;
 

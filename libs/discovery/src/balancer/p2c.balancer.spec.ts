@@ -28,9 +28,9 @@ describe('P2cBalancer', () => {
     expect(balancer.pick([instance('a', { weight: 1 }), instance('b', { weight: 4 })], { stats: same })!.id).toBe('b');
   });
 
-  it('treats instances without stats as idle, and accepts the function form under `load`', () => {
+  it('treats instances without stats as idle, and accepts stats in function form', () => {
     const balancer = new P2cBalancer({ rng: mulberry32(4) });
-    const picked = balancer.pick([instance('a'), instance('b')], { load: (id) => ({ active: id === 'a' ? 3 : 0, ewmaLatencyMs: 0 }) });
+    const picked = balancer.pick([instance('a'), instance('b')], { stats: (id: string) => ({ active: id === 'a' ? 3 : 0, ewmaLatencyMs: 0 }) });
     expect(picked!.id).toBe('b');
     expect(['a', 'b']).toContain(balancer.pick([instance('a'), instance('b')])!.id);
   });

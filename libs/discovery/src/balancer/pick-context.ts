@@ -16,15 +16,13 @@ export interface PickContext {
   readonly key?: string;
   /** Per-instance call statistics, used by 'least-active' and 'p2c'. Missing = all idle. */
   readonly stats?: InstanceLoadSource | ((instanceId: string) => InstanceLoad);
-  /** @deprecated Same as `stats` in function form; kept for callers written against the first draft. */
-  readonly load?: (instanceId: string) => InstanceLoad;
 }
 
 export const IDLE_LOAD: InstanceLoad = Object.freeze({ active: 0, ewmaLatencyMs: 0 });
 
 /** The load of `instanceId` according to `ctx` (idle when the context carries no stats). */
 export function loadOf(ctx: PickContext, instanceId: string): InstanceLoad {
-  const source = ctx.stats ?? ctx.load;
+  const source = ctx.stats;
   if (source === undefined) return IDLE_LOAD;
   return typeof source === 'function' ? source(instanceId) : source.get(instanceId);
 }

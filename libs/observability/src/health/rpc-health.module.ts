@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { findOptional } from './find-optional';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, TerminusModule } from '@nestjs/terminus';
 import { RpcClusterManager } from '@nestrpc/client';
-import { RpcServerHost } from '@nestrpc/server';
+import { RpcServerLifecycle } from '@nestrpc/server';
 import { RpcClientHealthIndicator, RpcClientHealthOptions } from './rpc-client.health';
 import { RpcServerHealthIndicator } from './rpc-server.health';
 
@@ -32,7 +32,7 @@ function healthControllerFor(path: string): Type<unknown> {
     @HealthCheck()
     readiness(): Promise<HealthCheckResult> {
       const checks: HealthIndicatorFunction[] = [];
-      if (findOptional(this.moduleRef, RpcServerHost) !== undefined) checks.push(() => this.server.isHealthy());
+      if (findOptional(this.moduleRef, RpcServerLifecycle) !== undefined) checks.push(() => this.server.isHealthy());
       if (findOptional(this.moduleRef, RpcClusterManager) !== undefined) checks.push(() => this.clients.isHealthy('rpc-clients', this.options.clients));
       return this.health.check(checks);
     }

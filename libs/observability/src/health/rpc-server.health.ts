@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { findOptional } from './find-optional';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { RpcServerHost } from '@nestrpc/server';
+import { RpcServerLifecycle } from '@nestrpc/server';
 
 /**
  * Readiness of the app's RPC server: listening, registered in the registry with a live lease,
@@ -16,14 +16,14 @@ export class RpcServerHealthIndicator {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  private get host(): RpcServerHost | undefined {
-    return findOptional(this.moduleRef, RpcServerHost);
+  private get lifecycle(): RpcServerLifecycle | undefined {
+    return findOptional(this.moduleRef, RpcServerLifecycle);
   }
 
   isHealthy(key = 'rpc-server'): HealthIndicatorResult {
     const check = this.indicators.check(key);
-    if (this.host === undefined) return check.down({ message: 'no RpcServerModule in this app' });
-    const health = this.host.health();
+    if (this.lifecycle === undefined) return check.down({ message: 'no RpcServerModule in this app' });
+    const health = this.lifecycle.health();
     const facts = { ...health };
     if (health.stopping) return check.down({ ...facts, message: 'shutting down' });
     if (!health.listening) return check.down({ ...facts, message: 'not listening' });

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
-import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { methodPattern, NON_REMOTE_PROPERTIES } from '@nestrpc/transport';
 import { RPC_SERVICE_METADATA } from '../constants';
 import { Arg } from '../decorators/arg.decorator';
 import { RpcServiceMetadata } from '../decorators/rpc-service.decorator';
 import { CONTEXT_PARAM_TYPE, EVENT_HANDLER_TYPE, PATTERN_HANDLER_METADATA, PAYLOAD_PARAM_TYPE, PATTERN_METADATA, ROUTE_ARGS_METADATA, TRANSPORT_METADATA } from './nest-metadata';
-import { quietDomainErrors } from './quiet-domain-errors';
+import { rpcContextCreator } from './rpc-context-creator';
 import { RpcParamsFactory } from './rpc-params.factory';
 import { ContextualHandler, VersionedHandler } from './versioned-handler';
 
@@ -21,6 +20,8 @@ export interface PatternHandler {
 }
 
 type Instance = Record<string, unknown> & object;
+/** Nest's InstanceWrapper, named through the public DiscoveryService (its own path is internal). */
+type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
 /**
  * Finds what the app serves: `@RpcService` providers (one handler per method, routed by
@@ -39,12 +40,7 @@ export class RpcHandlerExplorer {
     private readonly scanner: MetadataScanner,
     contextCreator: ExternalContextCreator,
   ) {
-    // ExternalContextCreator collapses Observable results to their last value (it was made for
-    // HTTP-like callers). RPC handlers stream, so results pass through untouched; the transport
-    // sends each value. Covered by the streaming tests in test/server and test/client.
-    this.contextCreator = Object.create(contextCreator) as ExternalContextCreator;
-    this.contextCreator.transformToResult = async (result: unknown) => result;
-    quietDomainErrors(this.contextCreator);
+    this.contextCreator = rpcContextCreator(contextCreator);
   }
 
   exploreServices(): { services: ExposedService[]; handlers: VersionedHandler[] } {

@@ -11,12 +11,12 @@ import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { resolveCallOptions } from './call-options';
-import { ClientConnection, ClientConnectionHost } from './client-connection';
+import { ClientConnection, ClientConnectionOwner } from './client-connection';
 
 function setup() {
   const registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
   const events: string[] = [];
-  const host: ClientConnectionHost = {
+  const host: ClientConnectionOwner = {
     address: 'peer:1',
     codec: new PayloadCodec(registry),
     logger: new Logger('test'),

@@ -20,7 +20,7 @@ import { endProbeWith, rpcInstrumentation } from '../instrumentation/instrumenta
 const NOOP = (): void => undefined;
 
 /** What a connection needs from the client that owns it. */
-export interface ClientConnectionHost {
+export interface ClientConnectionOwner {
   readonly address: string;
   readonly codec: PayloadCodec;
   readonly logger: LoggerService;
@@ -45,7 +45,7 @@ export class ClientConnection implements ConnectionHandler {
   private goAwayLastSeq: number | undefined;
 
   constructor(
-    private readonly host: ClientConnectionHost,
+    private readonly owner: ClientConnectionOwner,
     private readonly serializer: Serializer,
     createConnection: (handler: ConnectionHandler) => FramedConnection,
   ) {
@@ -77,8 +77,8 @@ export class ClientConnection implements ConnectionHandler {
 
   /** Why a new call cannot go out now, or undefined when it can. */
   refusal(): RpcError | undefined {
-    if (this.isDraining) return new ServerDrainingError(this.host.address);
-    if (!this.connection.isOpen) return new ConnectionClosedError(`${this.host.address} is closing`, { written: false });
+    if (this.isDraining) return new ServerDrainingError(this.owner.address);
+    if (!this.connection.isOpen) return new ConnectionClosedError(`${this.owner.address} is closing`, { written: false });
     if (!this.connection.canWrite) return new WriteBufferFullError(this.connection.writableBytes, this.connection.maxWriteBytes);
     return undefined;
   }
@@ -100,12 +100,12 @@ export class ClientConnection implements ConnectionHandler {
     const seq = this.pending.nextSeq();
     const { meta, flags } = toWire(pattern, options, timeoutMs);
     // Instrumentation (a client span per attempt) may write its trace context into `meta`.
-    const probe = rpcInstrumentation()?.clientCall?.({ pattern, meta, peer: this.host.address, kind: 'call' });
+    const probe = rpcInstrumentation()?.clientCall?.({ pattern, meta, peer: this.owner.address, kind: 'call' });
     const probed = probe === undefined ? undefined : endProbeWith(probe, callback);
     if (probed !== undefined) callback = probed.callback;
     let frame: Buffer;
     try {
-      frame = this.host.codec.encode(this.serializer, { type: MessageType.Request, seq, flags, meta, value: data, kind: 'request', pattern });
+      frame = this.owner.codec.encode(this.serializer, { type: MessageType.Request, seq, flags, meta, value: data, kind: 'request', pattern });
     } catch (err) {
       callback({ err, isDisposed: true });
       return NOOP;
@@ -128,14 +128,14 @@ export class ClientConnection implements ConnectionHandler {
     const refused = this.refusal();
     if (refused !== undefined) throw refused;
     const { meta, flags } = toWire(pattern, options, 0);
-    const probe = rpcInstrumentation()?.clientCall?.({ pattern, meta, peer: this.host.address, kind: 'event' });
+    const probe = rpcInstrumentation()?.clientCall?.({ pattern, meta, peer: this.owner.address, kind: 'event' });
     probe?.end();
-    this.connection.write(this.host.codec.encode(this.serializer, { type: MessageType.Event, seq: 0, flags, meta, value: data, kind: 'event', pattern }));
+    this.connection.write(this.owner.codec.encode(this.serializer, { type: MessageType.Event, seq: 0, flags, meta, value: data, kind: 'event', pattern }));
   }
 
   onPeerHeard(): void {
     this.ready = true;
-    this.host.onReady(this);
+    this.owner.onReady(this);
   }
 
   onFrame(frame: Frame): void {
@@ -162,18 +162,18 @@ export class ClientConnection implements ConnectionHandler {
       }
       case MessageType.GoAway:
         this.goAwayLastSeq = frame.seq;
-        this.host.onGoAway(this);
+        this.owner.onGoAway(this);
         return;
       default:
-        this.host.logger.warn?.(`Ignoring unexpected ${MessageType[frame.type]} frame from ${this.host.address}`);
+        this.owner.logger.warn?.(`Ignoring unexpected ${MessageType[frame.type]} frame from ${this.owner.address}`);
     }
   }
 
   onClose(error: Error | undefined): void {
-    const reason = error instanceof ConnectionClosedError ? error.reason : error?.message ?? `${this.host.address} closed the connection`;
+    const reason = error instanceof ConnectionClosedError ? error.reason : error?.message ?? `${this.owner.address} closed the connection`;
     const closed = new ConnectionClosedError(reason, { cause: error, written: true });
     this.failAll(closed);
-    this.host.onClosed(this, error);
+    this.owner.onClosed(this, error);
   }
 
   /**
@@ -182,7 +182,7 @@ export class ClientConnection implements ConnectionHandler {
    */
   failAll(error: unknown): void {
     const lastSeq = this.goAwayLastSeq;
-    const notRun = new ServerDrainingError(this.host.address);
+    const notRun = new ServerDrainingError(this.owner.address);
     this.pending.failAll((call) => (lastSeq !== undefined && isSequenceAfter(call.seq, lastSeq) ? notRun : error));
   }
 
@@ -199,7 +199,7 @@ export class ClientConnection implements ConnectionHandler {
   private deliver(call: PendingCall, frame: Frame, last: boolean): void {
     let value: unknown;
     try {
-      value = this.host.codec.decode(frame, call.pattern, 'response');
+      value = this.owner.codec.decode(frame, call.pattern, 'response');
     } catch (err) {
       if (!last && this.pending.take(call.seq) !== undefined) this.connection.send({ type: MessageType.Cancel, seq: call.seq });
       call.callback({ err, isDisposed: true });
@@ -215,12 +215,12 @@ export class ClientConnection implements ConnectionHandler {
     const fromTransport = (frame.flags & FrameFlags.TransportError) !== 0;
     let payload: unknown;
     try {
-      payload = this.host.codec.decode(frame, call.pattern, fromTransport ? 'transport-error' : 'error');
+      payload = this.owner.codec.decode(frame, call.pattern, fromTransport ? 'transport-error' : 'error');
     } catch (err) {
       return err;
     }
     if (!fromTransport) return payload;
-    const error = fromTransportErrorPayload(payload, this.host.address);
+    const error = fromTransportErrorPayload(payload, this.owner.address);
     return error instanceof RpcTimeoutError ? new RpcTimeoutError(call.pattern, call.timeoutMs) : error;
   }
 

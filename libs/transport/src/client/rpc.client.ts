@@ -20,7 +20,7 @@ import { Serializer } from '../serializers/serializer';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { Backoff } from '@nestrpc/common';
 import { resolveCallOptions, ResolvedCallOptions, unwrapRecord } from './call-options';
-import { ClientConnection, ClientConnectionHost } from './client-connection';
+import { ClientConnection, ClientConnectionOwner } from './client-connection';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, RECONNECT_BACKOFF } from './constants';
 import { RpcClientEvents, RpcClientOptions, RpcClientStatus } from './rpc-client.options';
 
@@ -61,9 +61,9 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
   constructor(private readonly options: RpcClientOptions = {}) {
     super();
     this.address = `${options.host ?? '127.0.0.1'}:${options.port ?? DEFAULT_PORT}`;
-    const registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
-    this.bodySerializer = registry.use(options.serializer ?? 'json');
-    this.codec = new PayloadCodec(registry, options.maxFrameBytes);
+    const serializers = new SerializerRegistry(DEFAULT_SERIALIZERS);
+    this.bodySerializer = serializers.use(options.serializer ?? 'json');
+    this.codec = new PayloadCodec(serializers, options.maxFrameBytes);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.backoff = options.reconnect === false ? undefined : new Backoff({ ...RECONNECT_BACKOFF, ...options.reconnect });
     this.events.on('error', NOOP);
@@ -243,7 +243,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
         socket.off('close', onEarlyClose);
         if (this.closedByUser) return fail(new Error('client closed while connecting'));
         stage = 'handshake';
-        const handshake: ClientConnectionHost = {
+        const handshake: ClientConnectionOwner = {
           address: this.address,
           codec: this.codec,
           logger: this.logger,
@@ -275,7 +275,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
       missedHeartbeats,
       idleTimeoutMs,
       maxWriteBufferBytes,
-      knownSerializerIds: this.codec.registry.ids(),
+      knownSerializerIds: this.codec.serializers.ids(),
       label: this.address,
     });
   }

@@ -22,7 +22,7 @@ export interface ValueFrame extends Omit<OutgoingFrame, 'body' | 'serializerId'>
  */
 export class PayloadCodec {
   constructor(
-    readonly registry: SerializerRegistry,
+    readonly serializers: SerializerRegistry,
     private readonly maxFrameBytes?: number,
   ) {}
 
@@ -42,7 +42,7 @@ export class PayloadCodec {
   /** The frame's body as a value (undefined when it has none). Throws SerializationError. */
   decode(frame: Frame, pattern: string, kind: PayloadKind): unknown {
     if (frame.body === undefined) return undefined;
-    const serializer = this.registry.get(frame.serializerId);
+    const serializer = this.serializers.get(frame.serializerId);
     try {
       return serializer.deserialize(frame.body, { pattern, kind });
     } catch (err) {

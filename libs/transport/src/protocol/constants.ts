@@ -10,10 +10,6 @@ export const HEADER_BYTES = 16;
 export const MAX_METADATA_BYTES = 0xffff;
 /** Default cap on one whole frame (header + metadata + body). */
 export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
-/** Hard ceiling for `maxFrameBytes`: the body length field is a u32, and we keep well below it. */
-export const MAX_FRAME_BYTES_LIMIT = 1024 * 1024 * 1024;
-/** Sequence ids are u32 and wrap around; 0 means "no call" (events, pings). GOAWAY carries the last request id received. */
-export const MAX_SEQUENCE_ID = 0xffffffff;
 
 /** Header field offsets (big-endian). See docs/protocol.md. */
 export enum HeaderOffset {

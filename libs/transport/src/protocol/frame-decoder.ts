@@ -4,7 +4,7 @@ import { ProtocolError } from '../errors/protocol.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
 import { UnknownSerializerError } from '../errors/unknown-serializer.error';
 import { UnsupportedVersionError } from '../errors/unsupported-version.error';
-import { DEFAULT_MAX_FRAME_BYTES, FRAME_MAGIC, HEADER_BYTES, PROTOCOL_VERSION } from './constants';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_MAGIC, HEADER_BYTES, HeaderOffset, PROTOCOL_VERSION } from './constants';
 import { Frame, FrameMetadata } from './frame';
 import { FrameFlags } from './frame-flags';
 import { isKnownMessageType } from './message-type';
@@ -143,34 +143,34 @@ export class FrameDecoder {
 
   /** Validates the header at `pos` and returns the whole frame's size. */
   private checkHeader(buf: Buffer, pos: number): number {
-    const magic = buf.readUInt16BE(pos);
+    const magic = buf.readUInt16BE(pos + HeaderOffset.Magic);
     if (magic !== FRAME_MAGIC) throw new BadMagicError(magic);
-    const version = buf[pos + 2];
+    const version = buf[pos + HeaderOffset.Version];
     if (version !== PROTOCOL_VERSION) throw new UnsupportedVersionError(version, PROTOCOL_VERSION);
-    const type = buf[pos + 3];
+    const type = buf[pos + HeaderOffset.Type];
     if (!isKnownMessageType(type)) throw new UnknownMessageTypeError(type);
-    const serializerId = buf[pos + 4];
+    const serializerId = buf[pos + HeaderOffset.Serializer];
     if (serializerId !== 0 && this.known !== undefined && this.known[serializerId] !== 1) {
       throw new UnknownSerializerError(serializerId);
     }
-    const size = HEADER_BYTES + buf.readUInt16BE(pos + 6) + buf.readUInt32BE(pos + 12);
+    const size = HEADER_BYTES + buf.readUInt16BE(pos + HeaderOffset.MetadataLength) + buf.readUInt32BE(pos + HeaderOffset.BodyLength);
     if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
     return size;
   }
 
   private parse(buf: Buffer, pos: number, size: number): Frame {
-    const flags = buf[pos + 5];
-    const metaLength = buf.readUInt16BE(pos + 6);
+    const flags = buf[pos + HeaderOffset.Flags];
+    const metaLength = buf.readUInt16BE(pos + HeaderOffset.MetadataLength);
     const metaStart = pos + HEADER_BYTES;
     const bodyStart = metaStart + metaLength;
     const noBody = (flags & FrameFlags.NoBody) !== 0;
     if (noBody && bodyStart !== pos + size) throw new ProtocolError('Frame flagged as bodiless carries a body');
-    if (!noBody && buf[pos + 4] === 0) throw new ProtocolError('Frame carries a body but names no serializer (id 0)');
+    if (!noBody && buf[pos + HeaderOffset.Serializer] === 0) throw new ProtocolError('Frame carries a body but names no serializer (id 0)');
     return {
-      type: buf[pos + 3],
-      serializerId: buf[pos + 4],
+      type: buf[pos + HeaderOffset.Type],
+      serializerId: buf[pos + HeaderOffset.Serializer],
       flags,
-      seq: buf.readUInt32BE(pos + 8),
+      seq: buf.readUInt32BE(pos + HeaderOffset.Sequence),
       meta: metaLength === 0 ? NO_META : decodeMetadata(buf, metaStart, bodyStart),
       body: noBody ? undefined : buf.subarray(bodyStart, pos + size),
     };

@@ -1,5 +1,5 @@
 import { FrameTooLargeError } from '../errors/frame-too-large.error';
-import { DEFAULT_MAX_FRAME_BYTES, FRAME_MAGIC, HEADER_BYTES, PROTOCOL_VERSION } from './constants';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_MAGIC, HEADER_BYTES, HeaderOffset, PROTOCOL_VERSION } from './constants';
 import { FrameFlags } from './frame-flags';
 import { OutgoingFrame } from './frame';
 import { metadataSize, writeMetadata } from './metadata.codec';
@@ -16,14 +16,14 @@ export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FR
   if (total > maxFrameBytes) throw new FrameTooLargeError(total, maxFrameBytes);
 
   const out = Buffer.allocUnsafe(total);
-  out.writeUInt16BE(FRAME_MAGIC, 0);
-  out[2] = PROTOCOL_VERSION;
-  out[3] = frame.type;
-  out[4] = frame.serializerId ?? 0;
-  out[5] = ((frame.flags ?? 0) & ~FrameFlags.NoBody) | (body === undefined ? FrameFlags.NoBody : 0);
-  out.writeUInt16BE(metaLength, 6);
-  out.writeUInt32BE((frame.seq ?? 0) >>> 0, 8);
-  out.writeUInt32BE(bodyLength, 12);
+  out.writeUInt16BE(FRAME_MAGIC, HeaderOffset.Magic);
+  out[HeaderOffset.Version] = PROTOCOL_VERSION;
+  out[HeaderOffset.Type] = frame.type;
+  out[HeaderOffset.Serializer] = frame.serializerId ?? 0;
+  out[HeaderOffset.Flags] = ((frame.flags ?? 0) & ~FrameFlags.NoBody) | (body === undefined ? FrameFlags.NoBody : 0);
+  out.writeUInt16BE(metaLength, HeaderOffset.MetadataLength);
+  out.writeUInt32BE((frame.seq ?? 0) >>> 0, HeaderOffset.Sequence);
+  out.writeUInt32BE(bodyLength, HeaderOffset.BodyLength);
   if (metaLength > 0) writeMetadata(frame.meta!, out, HEADER_BYTES);
   if (body !== undefined && bodyLength > 0) {
     if (typeof body === 'string') out.write(body, HEADER_BYTES + metaLength, 'utf8');

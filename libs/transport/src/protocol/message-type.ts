@@ -34,13 +34,3 @@ for (const value of Object.values(MessageType)) {
 export function isKnownMessageType(type: number): type is MessageType {
   return KNOWN_TYPES[type] === 1;
 }
-
-/** Types that end a call on the client side. */
-export function isTerminalType(type: MessageType): boolean {
-  return (
-    type === MessageType.Response ||
-    type === MessageType.Error ||
-    type === MessageType.StreamComplete ||
-    type === MessageType.StreamError
-  );
-}

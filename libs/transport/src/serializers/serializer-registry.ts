@@ -1,44 +1,24 @@
 import { UnknownSerializerError } from '../errors/unknown-serializer.error';
-import { JsonSerializer } from './json.serializer';
-import { MsgpackSerializer } from './msgpack.serializer';
-import { ProtobufSerializer } from './protobuf.serializer';
 import { Serializer } from './serializer';
+import { SerializerLike, serializers } from './serializer-types';
 
-type SerializerClass = new (options?: any) => Serializer; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** How a serializer is named in options: a built-in name, an instance, a class, or `{ type, options }`. */
-export type SerializerLike = string | Serializer | SerializerClass | { type: string | SerializerClass; options?: unknown };
+export type { SerializerLike } from './serializer-types';
 
 /** Every endpoint understands these unless told otherwise, so a server answers any built-in caller. */
 export const DEFAULT_SERIALIZERS: readonly SerializerLike[] = ['json', 'msgpack', 'protobuf'];
-
-const BUILTIN: Record<string, SerializerClass> = {
-  json: JsonSerializer,
-  msgpack: MsgpackSerializer,
-  protobuf: ProtobufSerializer,
-};
 
 /** Serializers known to one endpoint, looked up by wire id (hot path) or by name. */
 export class SerializerRegistry {
   private readonly byId: (Serializer | undefined)[] = new Array(256);
   private readonly byName = new Map<string, Serializer>();
 
-  constructor(serializers: Iterable<SerializerLike> = DEFAULT_SERIALIZERS) {
-    for (const s of serializers) this.add(SerializerRegistry.resolve(s));
+  constructor(specs: Iterable<SerializerLike> = DEFAULT_SERIALIZERS) {
+    for (const spec of specs) this.add(SerializerRegistry.resolve(spec));
   }
 
+  /** The serializer `like` names, through the process-wide `serializers` registry. */
   static resolve(like: SerializerLike): Serializer {
-    if (like instanceof Serializer) return like;
-    if (typeof like === 'function') return new like();
-    if (typeof like === 'string') return SerializerRegistry.fromName(like);
-    const { type, options } = like;
-    return typeof type === 'function' ? new type(options) : SerializerRegistry.fromName(type, options);
-  }
-
-  private static fromName(name: string, options?: unknown): Serializer {
-    const type = BUILTIN[name];
-    if (type === undefined) throw new UnknownSerializerError(name, Object.keys(BUILTIN));
-    return new type(options);
+    return serializers.resolve(like);
   }
 
   add(serializer: Serializer): this {

@@ -70,4 +70,23 @@ describe('RpcServer', () => {
     await server.close();
     expect(statuses).toEqual(['closed']);
   });
+
+  it('keeps what its connections use off its public surface (they get a private owner object)', () => {
+    const server = new RpcServer();
+    // Each line fails to compile if the member becomes public again (unused @ts-expect-error).
+    // @ts-expect-error connection callback, not API
+    void server.onConnectionClosed;
+    // @ts-expect-error connection callback, not API
+    void server.onCallsSettled;
+    // @ts-expect-error connection callback, not API
+    void server.dispatchEvent;
+    // @ts-expect-error connection callback, not API
+    void server.findRequestHandler;
+    // @ts-expect-error Nest's Server keeps its logger protected
+    void server.logger;
+    // @ts-expect-error the codec is the connections' business
+    void server.codec;
+    expect(server).not.toHaveProperty('codec');
+    expect(server).not.toHaveProperty('maxInFlightPerConnection');
+  });
 });

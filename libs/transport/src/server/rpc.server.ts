@@ -9,6 +9,7 @@ import { ByteBudget } from '../connection/byte-budget';
 import { FramedConnection } from '../connection/framed-connection';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { RpcError } from '../errors/rpc.error';
+import { ServerAlreadyStartedError } from '../errors/server-already-started.error';
 import { LogLimiter } from '../logging/log-limiter';
 import { NO_MESSAGE_HANDLER_MESSAGE } from '../errors/unknown-pattern.error';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
@@ -30,7 +31,7 @@ import { RpcContext } from './rpc.context';
 import { CallLimiter } from './limits/call-limiter';
 import { MethodLimits } from './limits/call-limits.options';
 import { ConnectionStats, RpcServerEvents, RpcServerOptions, RpcServerStatus } from './rpc-server.options';
-import { ServerConnection, ServerConnectionHost } from './server-connection';
+import { ServerConnection, ServerConnectionOwner } from './server-connection';
 
 /**
  * Nest custom transport strategy serving `@MessagePattern`/`@EventPattern` handlers over the
@@ -41,14 +42,20 @@ import { ServerConnection, ServerConnectionHost } from './server-connection';
  * await app.listen();
  * ```
  */
-export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implements CustomTransportStrategy, ServerConnectionHost {
-  override readonly logger = new Logger(RpcServer.name);
-  readonly limitedLog = new LogLimiter(this.logger);
+export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(RpcServer.name);
+  /** For lines a peer can trigger at will: one per reason per window, with a count. */
+  private readonly limitedLog = new LogLimiter(this.logger);
+  /** The serializers this server answers in (their names are what discovery advertises). */
   readonly serializers: SerializerRegistry;
-  readonly codec: PayloadCodec;
-  readonly maxInFlightPerConnection: number;
-  /** Overload gate (`limits`); undefined, and off the call path, while no limit is configured. */
+  /** Overload gate (`limits`); undefined, and off the call path, while no limit is configured. Read-only outside: tests and metrics read its counts. */
   limiter: CallLimiter | undefined;
+  /**
+   * What each connection may see of its server. A separate object, not `this`, so the server's
+   * public surface stays Nest's Server plus the methods below: the connection callbacks, codec and
+   * logger are not API.
+   */
+  private readonly owner: ServerConnectionOwner;
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
   private readonly pendingFrames: ByteBudget;
@@ -65,8 +72,22 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   constructor(private readonly options: RpcServerOptions = {}) {
     super();
     this.serializers = new SerializerRegistry(options.serializers ?? DEFAULT_SERIALIZERS);
-    this.codec = new PayloadCodec(this.serializers, options.maxFrameBytes);
-    this.maxInFlightPerConnection = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+    const limiter = (): CallLimiter | undefined => this.limiter;
+    this.owner = {
+      codec: new PayloadCodec(this.serializers, options.maxFrameBytes),
+      maxInFlightPerConnection: options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
+      // A getter: setMethodLimits may create the limiter after connections exist.
+      get limiter() {
+        return limiter();
+      },
+      logger: this.logger,
+      limitedLog: this.limitedLog,
+      isDraining: () => this.draining,
+      findRequestHandler: (pattern) => this.findRequestHandler(pattern),
+      dispatchEvent: (pattern, data, context) => this.dispatchEvent(pattern, data, context),
+      onCallsSettled: () => this.onCallsSettled(),
+      onConnectionClosed: (connection, error) => this.onConnectionClosed(connection, error),
+    };
     this.pendingFrames = new ByteBudget(options.maxPendingFrameBytes ?? DEFAULT_MAX_PENDING_FRAME_BYTES);
     this.writeBudget = new ByteBudget(options.maxServerWriteBufferBytes ?? DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES);
     this.limiter = CallLimiter.create(options.limits);
@@ -74,6 +95,10 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   }
 
   listen(callback: (error?: unknown, ...info: unknown[]) => void): void {
+    if (this.netServer !== undefined) {
+      callback(new ServerAlreadyStartedError());
+      return;
+    }
     const server = this.createNetServer();
     this.netServer = server;
     server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
@@ -84,7 +109,10 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
       this.logger.error(`RPC server error: ${err.message}`);
       this._status$.next('error');
       this.events.emit('error', err);
-      if (!started) callback(err);
+      if (started) return;
+      // Never listened (port taken...): a later listen() may try again.
+      if (this.netServer === server) this.netServer = undefined;
+      callback(err);
     });
     server.listen(this.options.port ?? DEFAULT_SERVER_PORT, this.options.host ?? DEFAULT_SERVER_HOST, () => {
       started = true;
@@ -184,13 +212,13 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return this.netServer as T;
   }
 
-  findRequestHandler(pattern: string): MessageHandler | undefined {
+  private findRequestHandler(pattern: string): MessageHandler | undefined {
     // Clients send normalized patterns, so the direct lookup hits; Nest's lookup (JSON re-parse) is the fallback.
     const handler = this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern) ?? undefined;
     return handler === undefined || handler.isEventHandler ? undefined : handler;
   }
 
-  dispatchEvent(pattern: string, data: unknown, context: RpcContext): void {
+  private dispatchEvent(pattern: string, data: unknown, context: RpcContext): void {
     const handler = this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern);
     if (handler == null || !handler.isEventHandler) {
       this.limitedLog.error('event-unknown-pattern', `${NO_MESSAGE_HANDLER_MESSAGE} Event pattern: ${pattern}`);
@@ -201,11 +229,11 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     );
   }
 
-  onCallsSettled(): void {
+  private onCallsSettled(): void {
     if (this.draining) this.checkDrained();
   }
 
-  onConnectionClosed(connection: ServerConnection, error: Error | undefined): void {
+  private onConnectionClosed(connection: ServerConnection, error: Error | undefined): void {
     this.connections.delete(connection);
     // A client closing its side is routine; anything else (reset, protocol error, dead peer) is worth a warning.
     if (error !== undefined && !this.draining && !(error instanceof ConnectionClosedError)) {
@@ -260,7 +288,7 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
       return;
     }
     const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, maxWriteBufferBytes, frameTimeoutMs } = this.options;
-    const connection = new ServerConnection(this, (handler: ConnectionHandler) =>
+    const connection = new ServerConnection(this.owner, (handler: ConnectionHandler) =>
       new FramedConnection(socket, handler, {
         maxFrameBytes,
         heartbeatIntervalMs,

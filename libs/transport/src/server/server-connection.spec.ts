@@ -9,13 +9,13 @@ import { MessageType } from '../protocol/message-type';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { CallLimiter } from './limits/call-limiter';
 import { RpcContext } from './rpc.context';
-import { ServerConnection, ServerConnectionHost } from './server-connection';
+import { ServerConnection, ServerConnectionOwner } from './server-connection';
 
 const JSON_ID = 1;
 
 function setup(handlers: Record<string, MessageHandler>, options: { draining?: boolean; maxInFlight?: number; limiter?: CallLimiter } = {}) {
   const settled: number[] = [];
-  const host: ServerConnectionHost = {
+  const host: ServerConnectionOwner = {
     codec: new PayloadCodec(new SerializerRegistry(DEFAULT_SERIALIZERS)),
     maxInFlightPerConnection: options.maxInFlight ?? 10,
     limiter: options.limiter,

@@ -26,7 +26,7 @@ import { CallLimiter, CallPermit } from './limits/call-limiter';
 import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 
 /** What a connection needs from the server that owns it. */
-export interface ServerConnectionHost {
+export interface ServerConnectionOwner {
   readonly codec: PayloadCodec;
   readonly maxInFlightPerConnection: number;
   /** Overload gate (limits); undefined when no limit is configured. */
@@ -62,7 +62,7 @@ export class ServerConnection implements ConnectionHandler {
   private lastSeq = 0;
 
   constructor(
-    private readonly host: ServerConnectionHost,
+    private readonly owner: ServerConnectionOwner,
     createConnection: (handler: ConnectionHandler) => FramedConnection,
   ) {
     this.connection = createConnection(this);
@@ -107,27 +107,27 @@ export class ServerConnection implements ConnectionHandler {
         return this.cancel(frame.seq);
       default:
         // Answers and GOAWAY only flow server → client; a client sending them is confused but harmless.
-        this.host.limitedLog.warn(`ignored-${frame.type}`, `Ignoring ${MessageType[frame.type]} frame from ${this.peer}`);
+        this.owner.limitedLog.warn(`ignored-${frame.type}`, `Ignoring ${MessageType[frame.type]} frame from ${this.peer}`);
     }
   }
 
   onClose(error: Error | undefined): void {
     for (const seq of [...this.inFlight.keys()]) this.cancel(seq);
     rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket, error);
-    this.host.onConnectionClosed(this, error);
+    this.owner.onConnectionClosed(this, error);
   }
 
   private onRequest(frame: Frame): void {
     const { seq } = frame;
     const pattern = frame.meta.pattern ?? '';
     this.lastSeq = seq;
-    if (this.host.isDraining()) return this.refuse(frame, new ServerDrainingError(this.peer));
+    if (this.owner.isDraining()) return this.refuse(frame, new ServerDrainingError(this.peer));
     if (this.connection.overWriteBudget) return this.refuse(frame, new ServerOverloadedError('The server holds maxServerWriteBufferBytes of unread answers', { reason: 'write_buffer' }));
     if (this.inFlight.has(seq)) return this.refuse(frame, new ServerOverloadedError(`Sequence id ${seq} is already in flight`));
-    if (this.inFlight.size >= this.host.maxInFlightPerConnection) {
-      return this.refuse(frame, new ServerOverloadedError(`${this.host.maxInFlightPerConnection} calls already in flight on this connection (maxInFlightPerConnection)`, { reason: 'in_flight' }));
+    if (this.inFlight.size >= this.owner.maxInFlightPerConnection) {
+      return this.refuse(frame, new ServerOverloadedError(`${this.owner.maxInFlightPerConnection} calls already in flight on this connection (maxInFlightPerConnection)`, { reason: 'in_flight' }));
     }
-    const handler = this.host.findRequestHandler(pattern);
+    const handler = this.owner.findRequestHandler(pattern);
     if (handler === undefined) return this.refuse(frame, new UnknownPatternError(pattern));
 
     const call: InFlight = {
@@ -147,7 +147,7 @@ export class ServerConnection implements ConnectionHandler {
     };
     const context = new RpcContext(frame.meta, call);
     // Overload limits refuse before the body is decoded or the handler runs.
-    const limiter = this.host.limiter;
+    const limiter = this.owner.limiter;
     if (limiter !== undefined) {
       const admitted = limiter.admit(pattern, context);
       if (admitted instanceof ServerOverloadedError) return this.refuse(frame, admitted);
@@ -155,7 +155,7 @@ export class ServerConnection implements ConnectionHandler {
     }
     let data: unknown;
     try {
-      data = this.host.codec.decode(frame, pattern, 'request');
+      data = this.owner.codec.decode(frame, pattern, 'request');
     } catch (err) {
       call.permit?.release();
       return this.refuse(frame, err as RpcError);
@@ -236,12 +236,12 @@ export class ServerConnection implements ConnectionHandler {
   private answer(call: InFlight, type: MessageType, value: unknown, kind: PayloadKind): void {
     if (!this.connection.canWrite && this.connection.isOpen) return this.shed(call, type);
     try {
-      this.connection.write(this.host.codec.encode(call.serializer, { type, seq: call.seq, value, kind, pattern: call.pattern }));
+      this.connection.write(this.owner.codec.encode(call.serializer, { type, seq: call.seq, value, kind, pattern: call.pattern }));
       rpcInstrumentation()?.serverFrameOut?.();
       return;
     } catch (err) {
       const failure = err as RpcError;
-      this.host.logger.error(`Cannot send ${MessageType[type]} for "${call.pattern}" to ${this.peer}: ${failure.message}`);
+      this.owner.logger.error(`Cannot send ${MessageType[type]} for "${call.pattern}" to ${this.peer}: ${failure.message}`);
       this.sendTransportError(call.seq, call.serializer, failure, call.pattern, type === MessageType.StreamNext ? MessageType.StreamError : type);
     }
     if (type === MessageType.StreamNext) this.cancel(call.seq);
@@ -255,7 +255,7 @@ export class ServerConnection implements ConnectionHandler {
     const buffered = this.connection.writableBytes;
     const streaming = type === MessageType.StreamNext || type === MessageType.StreamError;
     const error = streaming ? new StreamBackpressureError(call.pattern, buffered) : new ResponseDroppedError(call.pattern);
-    this.host.limitedLog.warn(`shed-${error.code}`, `${error.message} (${this.peer}, ${buffered} bytes unread)`);
+    this.owner.limitedLog.warn(`shed-${error.code}`, `${error.message} (${this.peer}, ${buffered} bytes unread)`);
     this.sendTransportError(call.seq, call.serializer, error, call.pattern, streaming ? MessageType.StreamError : MessageType.Error);
     if (type === MessageType.StreamNext) this.cancel(call.seq);
   }
@@ -279,7 +279,7 @@ export class ServerConnection implements ConnectionHandler {
 
   private sendTransportError(seq: number, serializer: Serializer, error: RpcError, pattern?: string, type = MessageType.Error): void {
     const value = toTransportErrorPayload(error, pattern);
-    this.connection.write(this.host.codec.encode(serializer, { type, seq, flags: FrameFlags.TransportError, value, kind: 'transport-error', pattern: pattern ?? '' }));
+    this.connection.write(this.owner.codec.encode(serializer, { type, seq, flags: FrameFlags.TransportError, value, kind: 'transport-error', pattern: pattern ?? '' }));
     rpcInstrumentation()?.serverFrameOut?.();
   }
 
@@ -287,23 +287,23 @@ export class ServerConnection implements ConnectionHandler {
     const pattern = frame.meta.pattern ?? '';
     let data: unknown;
     try {
-      data = this.host.codec.decode(frame, pattern, 'event');
+      data = this.owner.codec.decode(frame, pattern, 'event');
     } catch (err) {
-      this.host.limitedLog.error(`event-${(err as RpcError).code ?? 'undecodable'}`, `Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
+      this.owner.limitedLog.error(`event-${(err as RpcError).code ?? 'undecodable'}`, `Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
       return;
     }
     const call: ServerCallState = { seq: frame.seq, peer: this.peer, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
     const probe = rpcInstrumentation()?.serverCall?.({ pattern, meta: frame.meta, peer: this.peer, kind: 'event' });
-    if (probe === undefined) return this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
-    if (probe.run === undefined) this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
-    else probe.run(() => this.host.dispatchEvent(pattern, data, new RpcContext(frame.meta, call)));
+    if (probe === undefined) return this.owner.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
+    if (probe.run === undefined) this.owner.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
+    else probe.run(() => this.owner.dispatchEvent(pattern, data, new RpcContext(frame.meta, call)));
     probe.end();
   }
 
   /** The caller's serializer; a bodiless frame (id 0) is answered in the server's first one. */
   private serializerFor(id: number): Serializer {
-    const registry = this.host.codec.registry;
-    return registry.has(id) ? registry.get(id) : registry.get(registry.ids()[0]);
+    const serializers = this.owner.codec.serializers;
+    return serializers.has(id) ? serializers.get(id) : serializers.get(serializers.ids()[0]);
   }
 
   private cancel(seq: number): void {
@@ -321,6 +321,6 @@ export class ServerConnection implements ConnectionHandler {
     if (call.deadlineTimer !== undefined) clearTimeout(call.deadlineTimer);
     call.permit?.release();
     call.probe?.end(call.failure);
-    if (this.inFlight.size === 0) this.host.onCallsSettled(this);
+    if (this.inFlight.size === 0) this.owner.onCallsSettled(this);
   }
 }

@@ -1,12 +1,12 @@
 import { catchError, defer, forkJoin, last, map, of } from 'rxjs';
-import { ClusterStrategy } from './cluster-strategy';
+import { StrategyRun } from './cluster-strategy';
 
 /**
  * Calls every healthy instance and waits for all. Answers the list of results (one per
  * instance, in instance order); if any failed, fails with the first error once all are done.
  * For cache invalidation and config pushes.
  */
-export const broadcast: ClusterStrategy = (invoker, call) =>
+export const broadcast: StrategyRun = (invoker, call) =>
   defer(() => {
     const everyone = invoker.everyone();
     const outcomes = everyone.map((instance) =>

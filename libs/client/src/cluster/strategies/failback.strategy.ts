@@ -1,7 +1,10 @@
+import { DEFAULT_CALL_TIMEOUT_MS } from '@nestrpc/transport';
 import { catchError, throwError } from 'rxjs';
+import { DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE } from '../../constants';
 import { fallbackAnswer } from '../../resilience/fallback';
 import { isRetrySafe } from '../call-errors';
 import { ClusterCall, ClusterInvoker } from '../cluster-invoker';
+import { ClusterStrategy, ClusterStrategyOptions } from './cluster-strategy';
 import { FailbackQueue } from './failback-queue';
 import { failover } from './failover.strategy';
 
@@ -20,4 +23,26 @@ export function failbackWith(queue: FailbackQueue) {
         return fallbackAnswer(call.policy.fallback, err, call.data);
       }),
     );
+}
+
+/** `cluster: 'failback'` as a pluggable: one background queue per invoker, closed with the strategy. */
+export class FailbackStrategy implements ClusterStrategy {
+  readonly name: string = 'failback';
+  private readonly queues = new Map<ClusterInvoker, FailbackQueue>();
+
+  constructor(private readonly options: ClusterStrategyOptions = {}) {}
+
+  invoke(invoker: ClusterInvoker, call: ClusterCall) {
+    let queue = this.queues.get(invoker);
+    if (queue === undefined) {
+      queue = new FailbackQueue(invoker, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FAILBACK_ATTEMPTS, this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+      this.queues.set(invoker, queue);
+    }
+    return failbackWith(queue)(invoker, call);
+  }
+
+  close(): void {
+    for (const queue of this.queues.values()) queue.close();
+    this.queues.clear();
+  }
 }

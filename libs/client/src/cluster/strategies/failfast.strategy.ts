@@ -1,5 +1,5 @@
 import { defer } from 'rxjs';
-import { ClusterStrategy } from './cluster-strategy';
+import { StrategyRun } from './cluster-strategy';
 
 /** One attempt; the error, if any, goes straight to the caller. For non-idempotent writes. */
-export const failfast: ClusterStrategy = (invoker, call) => defer(() => invoker.attempt(invoker.pick(call), call));
+export const failfast: StrategyRun = (invoker, call) => defer(() => invoker.attempt(invoker.pick(call), call));

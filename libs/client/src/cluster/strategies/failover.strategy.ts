@@ -1,7 +1,7 @@
 import { rpcInstrumentation, RpcTimeoutError } from '@nestrpc/transport';
 import { Observable, Subscription } from 'rxjs';
 import { isRetrySafe } from '../call-errors';
-import { ClusterStrategy } from './cluster-strategy';
+import { StrategyRun } from './cluster-strategy';
 
 /**
  * Tries another instance when an attempt fails in a way that is safe to retry (the request was
@@ -9,7 +9,7 @@ import { ClusterStrategy } from './cluster-strategy';
  * allows, and only before any value reached the caller. One absolute deadline bounds all
  * attempts: each carries it unchanged, so it sends the server only the time that is left.
  */
-export const failover: ClusterStrategy = (invoker, call) =>
+export const failover: StrategyRun = (invoker, call) =>
   new Observable<unknown>((subscriber) => {
     const tried = new Set<string>();
     let current: Subscription | undefined;

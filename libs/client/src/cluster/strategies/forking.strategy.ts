@@ -1,12 +1,12 @@
 import { Observable, Subscription } from 'rxjs';
 import { ServiceInstance } from '@nestrpc/discovery';
-import { ClusterStrategy } from './cluster-strategy';
+import { StrategyRun } from './cluster-strategy';
 
 /**
  * Calls `forks` instances at once and keeps the first to answer (the others are cancelled).
  * Fails only if every fork fails. Trades load for tail latency on critical reads.
  */
-export const forking: ClusterStrategy = (invoker, call) =>
+export const forking: StrategyRun = (invoker, call) =>
   new Observable<unknown>((subscriber) => {
     const chosen: ServiceInstance[] = [];
     const tried = new Set<string>();

@@ -6,3 +6,4 @@ export * from './failback-queue';
 export * from './failback.strategy';
 export * from './forking.strategy';
 export * from './broadcast.strategy';
+export * from './strategy-registry';

@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION, RpcClient, RpcServer, UnknownPatternError } from '@ne
 import { firstValueFrom } from 'rxjs';
 import { RpcService } from './decorators/rpc-service.decorator';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
-import { RpcServerHost } from './rpc-server.host';
+import { RpcServerLifecycle } from './rpc-server.lifecycle';
 import { RpcServerModule } from './rpc-server.module';
 
 abstract class HelloService {}
@@ -59,7 +59,7 @@ class RecordingRegistry extends StaticRegistry {
   }
 }
 
-describe('RpcServerHost (through RpcServerModule)', () => {
+describe('RpcServerLifecycle (through RpcServerModule)', () => {
   let moduleRef: TestingModule | undefined;
   let registry: RecordingRegistry;
   const clients: RpcClient[] = [];
@@ -90,7 +90,7 @@ describe('RpcServerHost (through RpcServerModule)', () => {
 
   it('listens on loopback by default and registers one instance per service version, with what consumers need', async () => {
     const ref = await compile({ registry: { use: registry }, metadata: { zone: 'z1' }, deregisterGraceMs: 0 });
-    const host = ref.get(RpcServerHost);
+    const host = ref.get(RpcServerLifecycle);
     expect(host.health()).toEqual({ listening: false, stopping: false, usesRegistry: true, registered: 0, leaseAlive: true });
     await ref.init();
     const { host: boundHost, port } = ref.get(RpcServer).address();
@@ -138,7 +138,7 @@ describe('RpcServerHost (through RpcServerModule)', () => {
     await expect(ref.init()).rejects.toThrow(message);
     moduleRef = undefined; // Nest's close() would rethrow the start-up error; the host already released everything
     expect(await registry.instances('HelloService')).toEqual([]);
-    expect(ref.get(RpcServerHost).instances).toEqual([]);
+    expect(ref.get(RpcServerLifecycle).instances).toEqual([]);
     expect(() => ref.get(RpcServer).address()).toThrow('RpcServer is not listening');
     // A registry passed with `use` is the app's: left open.
     await expect(registry.register({ id: 'x', service: 'Other', version: '1.0.0', host: 'h', port: 1 })).resolves.toBeDefined();
@@ -148,7 +148,7 @@ describe('RpcServerHost (through RpcServerModule)', () => {
     const graceMs = 300;
     const ref = await compile({ registry: { use: registry }, deregisterGraceMs: graceMs }, [Stock]);
     await ref.init();
-    const host = ref.get(RpcServerHost);
+    const host = ref.get(RpcServerLifecycle);
     const server = ref.get(RpcServer);
     let drainedAt = 0;
     const drain = server.drain.bind(server);
@@ -172,8 +172,8 @@ describe('RpcServerHost (through RpcServerModule)', () => {
   it('without a registry it only serves: nothing registered, no lease to report', async () => {
     const ref = await compile({});
     await ref.init();
-    expect(ref.get(RpcServerHost).health()).toEqual({ listening: true, stopping: false, usesRegistry: false, registered: 0, leaseAlive: false });
-    expect(ref.get(RpcServerHost).instances).toEqual([]);
+    expect(ref.get(RpcServerLifecycle).health()).toEqual({ listening: true, stopping: false, usesRegistry: false, registered: 0, leaseAlive: false });
+    expect(ref.get(RpcServerLifecycle).instances).toEqual([]);
   });
 
   it('serves the app\'s @MessagePattern handlers too, unless exposeMessagePatterns is false', async () => {

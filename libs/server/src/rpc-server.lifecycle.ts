@@ -1,13 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { createRegistry, ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
 import { methodPattern, MethodLimits, PROTOCOL_VERSION, RpcServer } from '@nestrpc/transport';
 import { randomBytes } from 'crypto';
 import { hostname } from 'os';
+import { Subscription } from 'rxjs';
 import { setTimeout as sleep } from 'timers/promises';
 import { DEFAULT_DEREGISTER_GRACE_MS } from './constants';
 import { ExposedService, RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
 import { describeAdvertisedHost, resolveAdvertisedHost } from './advertised-host';
+import { RpcServerConflictError } from './errors/rpc-server-conflict.error';
 import { RPC_SERVER_MODULE_OPTIONS } from './rpc-server.module-definition';
 
 /**
@@ -16,7 +19,7 @@ import { RPC_SERVER_MODULE_OPTIONS } from './rpc-server.module-definition';
  * notice, drains in-flight calls and closes.
  */
 @Injectable()
-export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RpcServerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RpcServerModule');
   private readonly registry: ServiceRegistry | undefined;
   private readonly ownsRegistry: boolean;
@@ -25,12 +28,18 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   private listening = false;
   /** Set synchronously as stop() begins (`stopped` is assigned only after stop() first awaits). */
   private stopping = false;
+  private bootstrapped = false;
+  /** An RpcServer the app connected as a Nest microservice besides ours (see watchMicroservices). */
+  private conflict: RpcServerConflictError | undefined;
+  private readonly microservices: Subscription;
 
   constructor(
     @Inject(RPC_SERVER_MODULE_OPTIONS) private readonly options: RpcServerModuleOptions,
     private readonly server: RpcServer,
     private readonly explorer: RpcHandlerExplorer,
+    modules: ModulesContainer,
   ) {
+    this.microservices = this.watchMicroservices(modules);
     const created = options.registry === undefined ? undefined : createRegistry(options.registry, options.namespace);
     this.registry = created?.registry;
     this.ownsRegistry = created?.owned ?? false;
@@ -57,6 +66,13 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.bootstrapped = true;
+    if (this.conflict !== undefined) {
+      // Nothing started yet; release the registry client we built (Nest calls no shutdown hook here).
+      this.microservices.unsubscribe();
+      if (this.ownsRegistry) await this.registry?.close();
+      throw this.conflict;
+    }
     const { services, handlers } = this.explorer.exploreServices();
     for (const handler of handlers) this.server.addHandler(handler.pattern, handler.handle, false);
     for (const [pattern, limits] of methodLimitsOf(services)) this.server.setMethodLimits(pattern, limits);
@@ -114,8 +130,25 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /**
+   * Every server an app connects with `connectMicroservice()` is announced on the public
+   * `ModulesContainer.getRpcTargetRegistry()` (Nest 11 and 12). Another RpcServer there means two
+   * servers: refused at bootstrap with RpcServerConflictError. One connected after bootstrap can
+   * no longer be refused from here: our own instance fails its second listen() with
+   * ServerAlreadyStartedError, another one is reported as an error.
+   */
+  private watchMicroservices(modules: ModulesContainer): Subscription {
+    return modules.getRpcTargetRegistry<unknown>().subscribe((target) => {
+      if (!(target instanceof RpcServer)) return;
+      const conflict = new RpcServerConflictError(target === this.server);
+      if (!this.bootstrapped) this.conflict ??= conflict;
+      else if (target !== this.server) this.logger.error(conflict.message);
+    });
+  }
+
   private async stop(): Promise<void> {
     this.stopping = true;
+    this.microservices.unsubscribe();
     const registry = this.registry;
     if (registry !== undefined && this.registered.length > 0) {
       await Promise.allSettled(this.registered.map((instance) => registry.deregister(instance.id)));
@@ -141,7 +174,7 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-/** RpcServerHost.health(): the facts a terminus indicator turns into up/down. */
+/** RpcServerLifecycle.health(): the facts a terminus indicator turns into up/down. */
 export interface RpcServerHealth {
   readonly listening: boolean;
   /** Shutdown has begun (deregistering, grace, drain). */
@@ -172,3 +205,11 @@ function methodLimitsOf(services: ExposedService[]): Map<string, MethodLimits> {
   }
   return new Map([...byPattern].map(([pattern, { limits }]) => [pattern, limits]));
 }
+
+/**
+ * @deprecated Renamed RpcServerLifecycle ("host" is the network host in this codebase). The old
+ * name is the same class, so it still works as an injection token.
+ */
+export const RpcServerHost = RpcServerLifecycle;
+/** @deprecated Renamed RpcServerLifecycle. */
+export type RpcServerHost = RpcServerLifecycle;

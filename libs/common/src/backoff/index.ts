@@ -1,2 +1,0 @@
-export * from './backoff.constants';
-export * from './backoff';

@@ -1,4 +1,0 @@
-export * from './rpc.error';
-export * from './invalid-service-name.error';
-export * from './invalid-pattern.error';
-export * from './message-of';
