@@ -9,3 +9,4 @@ export * from './contract';
 export * from './context';
 export * from './logging';
 export * from './instrumentation';
+export * from './auth';

@@ -7,3 +7,8 @@ export const DEFAULT_RECONNECT_MAX_DELAY_MS = 10_000;
 export const DEFAULT_RECONNECT_MULTIPLIER = 2;
 /** Each delay is randomized by ±this fraction, so clients of a restarted server do not return in lockstep. */
 export const DEFAULT_RECONNECT_JITTER = 0.2;
+/**
+ * Sequence id of the handshake PING that carries a credential: its PONG, and only its PONG,
+ * says the server accepted the credential (heartbeat PINGs use 0).
+ */
+export const HANDSHAKE_PING_SEQ = 1;

@@ -37,3 +37,5 @@ export const DEFAULT_MAX_PENDING_FRAME_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES = 256 * 1024 * 1024;
 /** Server default for `writeStallTimeoutMs`: a connection whose write buffer stays full this long (ms) is closed. */
 export const DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
+/** Server default for `auth.verifyTimeoutMs`: a token verifier that has not answered in this many ms refuses the connection. */
+export const DEFAULT_AUTH_VERIFY_TIMEOUT_MS = 5_000;
