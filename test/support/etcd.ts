@@ -25,13 +25,23 @@ export interface LocalEtcd {
   resume(n: number): Promise<void>;
 }
 
+/** PEM files for an etcd that only takes TLS clients with a certificate from `ca` (`--client-cert-auth`). */
+export interface EtcdTlsFiles {
+  ca: string;
+  /** Serves the client port; also the health checks' client certificate (needs serverAuth and clientAuth usage). */
+  cert: string;
+  key: string;
+}
+
 /**
  * Starts a throwaway etcd (1 or 3 members) on free loopback ports through scripts/etcd-local.sh.
+ * With `tls`, the endpoints are https:// and clients need a certificate signed by its CA.
  * Always pair with `stop()` in afterAll; members run in our process group, so an interrupted test
  * run takes them down too.
  */
-export async function startEtcd(options: { nodes?: 1 | 3 } = {}): Promise<LocalEtcd> {
-  const stdout = await startWithRetries(options.nodes ?? 1);
+export async function startEtcd(options: { nodes?: 1 | 3; tls?: EtcdTlsFiles } = {}): Promise<LocalEtcd> {
+  const tls = options.tls === undefined ? [] : ['--tls', [options.tls.ca, options.tls.cert, options.tls.key].join(',')];
+  const stdout = await startWithRetries(options.nodes ?? 1, tls);
   const match = /^ETCD_ENDPOINTS=(\S+) ETCD_DIR=(\S+)$/m.exec(stdout.trim());
   if (match === null) throw new Error(`Unexpected etcd-local.sh output: ${stdout}`);
   const endpoints = match[1].split(',');
@@ -64,10 +74,10 @@ export async function startEtcd(options: { nodes?: 1 | 3 } = {}): Promise<LocalE
   };
 }
 
-async function startWithRetries(nodes: number, attempts = 3): Promise<string> {
+async function startWithRetries(nodes: number, extra: string[], attempts = 3): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await run(SCRIPT, ['start', '--nodes', String(nodes)], { encoding: 'utf8', timeout: 60_000 })).stdout;
+      return (await run(SCRIPT, ['start', '--nodes', String(nodes), ...extra], { encoding: 'utf8', timeout: 60_000 })).stdout;
     } catch (error) {
       // A failed start kills what it started and removes its directory: starting again is safe.
       if (attempt >= attempts) throw error;
