@@ -33,6 +33,7 @@ export function evaluateTargets(results: CellResult[]): TargetCheck[] {
   checks.push(throughput(find, 'small@64', 'nestrpc-cluster', 'nestrpc-cluster-wrr', 0.95, ' (load-aware health tracking costs < 5 %)'));
   checks.push(throughput(find, 'small@64', OURS, 'nestrpc-json-nohb', 0.98, ' (heartbeats cost < 2 %)'));
   checks.push(throughput(find, 'small@64', 'nestrpc-json-otel', OURS, 0.98, ' (tracing without an SDK + metrics cost < 2 %)'));
+  checks.push(throughput(find, 'small@64', 'nestrpc-json-auth', OURS, 0.98, ' (token authentication, once per connection, costs < 2 % per call)'));
   return checks;
 }
 

@@ -17,6 +17,7 @@ export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json', label: 'nestrpc JSON', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
   { name: 'nestrpc-json-nohb', label: 'nestrpc JSON, heartbeats off', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { heartbeats: false }) },
   { name: 'nestrpc-json-otel', label: 'nestrpc JSON, tracing (no SDK) + metrics', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: true }) },
+  { name: 'nestrpc-json-auth', label: 'nestrpc JSON, token authentication', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { authenticated: true }) },
   { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },
   { name: 'nestrpc-protobuf', label: 'nestrpc protobuf', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('protobuf') },
   { name: 'nestrpc-cluster', label: 'nestrpc JSON, 2 providers (discovery + load-aware balancer)', family: 'ours', servers: 2, load: async () => (await import('./nestrpc-cluster')).nestrpcClusterSystem },
