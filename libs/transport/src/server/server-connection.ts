@@ -162,7 +162,6 @@ export class ServerConnection implements ConnectionHandler {
   private refuseConnection(error: AuthenticationError, cause: unknown): void {
     const why = cause === undefined ? '' : ` (verifier: ${(cause as Error)?.message ?? String(cause)})`;
     this.host.limitedLog.warn('auth-refused', `Refusing ${this.peer}: ${error.message}${why}`);
-    rpcInstrumentation()?.serverRejected?.('', error);
     if (!this.connection.isOpen) return;
     this.sendTransportError(0, this.serializerFor(0), error);
     this.connection.close();
