@@ -85,11 +85,6 @@ export class ServerConnection implements ConnectionHandler {
     rpcInstrumentation()?.serverConnectionOpened?.(this.connection.socket);
   }
 
-  /** The caller's identity (undefined: neither a token nor a verified certificate established one). */
-  get callerIdentity(): RpcIdentity | undefined {
-    return this.identity;
-  }
-
   get peer(): string {
     return this.connection.label;
   }
