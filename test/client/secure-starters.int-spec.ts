@@ -125,7 +125,7 @@ describe('starters with token auth, mTLS and etcd TLS', () => {
     etcd = await startEtcd({ tls: { ca: pki.files.ca, cert: pki.files.serverCert, key: pki.files.serverKey } });
     await startProvider('p1');
     await startProvider('p2');
-  });
+  }, 60_000); // openssl, etcd start (with its retries) and two apps on a loaded machine
 
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();

@@ -12,7 +12,7 @@ describe('EtcdRegistry with etcd TLS client certificates', () => {
   beforeAll(async () => {
     pki = createTestPki();
     etcd = await startEtcd({ tls: { ca: pki.files.ca, cert: pki.files.serverCert, key: pki.files.serverKey } });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await etcd?.stop();
