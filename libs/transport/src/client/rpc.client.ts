@@ -264,7 +264,11 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
             else this.onClosed(connection, error);
           },
         };
-        this.current = new ClientConnection(handshake, this.bodySerializer, (handler) => this.frame(socket, handler), credential);
+        try {
+          this.current = new ClientConnection(handshake, this.bodySerializer, (handler) => this.frame(socket, handler), credential);
+        } catch (err) {
+          fail(err as Error); // e.g. a credential too large for its metadata entry: fail now, not at the connect timeout
+        }
       };
       socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
         stage = 'handshake';
