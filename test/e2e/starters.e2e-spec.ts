@@ -41,7 +41,11 @@ interface Load {
   stop(): Promise<{ ok: number; failures: unknown[]; servedBy: Map<string, number>; recent: string[] }>;
 }
 
-/** Keeps `concurrency` calls in flight until stopped; records who served and every failure. */
+const MAX_RECORDED_FAILURES = 100;
+/** Loads still running: afterEach stops them, so a test that timed out leaves no loop behind. */
+const activeLoads: Load[] = [];
+
+/** Keeps `concurrency` calls in flight until stopped; records who served and the first failures. */
 function runLoad(call: () => Promise<Greeting | string>, concurrency = 8): Load {
   let running = true;
   let ok = 0;
@@ -58,19 +62,30 @@ function runLoad(call: () => Promise<Greeting | string>, concurrency = 8): Load 
         recent.push(who);
         if (recent.length > 200) recent.shift();
       } catch (err) {
-        failures.push(err);
+        // Bounded: a test that times out leaves its load running until afterEach stops it, and a
+        // tight loop of instant failures (no provider left) must not fill the heap meanwhile.
+        if (failures.length < MAX_RECORDED_FAILURES) failures.push(err);
       }
     }
   };
   const workers = Array.from({ length: concurrency }, worker);
-  return {
+  const load: Load = {
     async stop() {
       running = false;
       await Promise.all(workers);
       return { ok, failures, servedBy, recent };
     },
   };
+  activeLoads.push(load);
+  return load;
 }
+
+/**
+ * Each test starts provider processes (ts-node): ~2 s apiece on a quiet machine, 13 s measured at
+ * load 15 on 2 cores, and `ready()` alone allows 30 s: the default 30 s test timeout cut tests
+ * short there (and left their load running until the heap ran out).
+ */
+const PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 describe('server + client starters across processes with etcd', () => {
   let etcd: LocalEtcd;
@@ -100,6 +115,7 @@ describe('server + client starters across processes with etcd', () => {
   });
 
   afterEach(async () => {
+    await Promise.all(activeLoads.splice(0).map((l) => l.stop()));
     await Promise.all(apps.splice(0).map((a) => a.close()));
     await Promise.all(children.splice(0).map((c) => c.stop('SIGKILL')));
   });
@@ -126,7 +142,7 @@ describe('server + client starters across processes with etcd', () => {
 
     const fromV2 = await Promise.all(Array.from({ length: 20 }, () => v2.greet('w')));
     expect(new Set(fromV2.map((g) => `${g.instance}@${g.version}`))).toEqual(new Set(['v2@2.0.0']));
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('fails calls with NoProvidersError while no provider exists, then serves once one registers', async () => {
     const ns = 'e2e-late';
@@ -138,7 +154,7 @@ describe('server + client starters across processes with etcd', () => {
     expect((error as Error).message).toContain('HelloService@^1');
     await ready(provider('late', ns));
     await waitFor(async () => (await v1.sayHello('late').catch(() => undefined)) === 'Hello, late!', 'the late provider to serve', 10_000);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('loses no idempotent call when a provider is killed with SIGKILL under load, and stops sending to it', async () => {
     const ns = 'e2e-kill';
@@ -158,7 +174,7 @@ describe('server + client starters across processes with etcd', () => {
     expect(result.ok).toBeGreaterThan(100);
     expect(result.servedBy.get('doomed')).toBeGreaterThan(0);
     expect(result.recent.filter((who) => who === 'doomed')).toEqual([]);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('loses no call (not even non-idempotent ones) during a graceful rolling restart under load', async () => {
     const ns = 'e2e-rolling';
@@ -179,5 +195,5 @@ describe('server + client starters across processes with etcd', () => {
     const result = await load.stop();
     expect(result.failures).toEqual([]);
     expect(result.ok).toBeGreaterThan(100);
-  });
+  }, 2 * PROCESS_TEST_TIMEOUT_MS); // two more provider starts and two graceful stops (≤ 15 s each)
 });
