@@ -107,7 +107,7 @@ describe('server + client starters across processes with etcd', () => {
   }
 
   async function ready(child: TsChild): Promise<void> {
-    await child.waitForLine(/READY name=/, 30_000);
+    await child.waitForLine(/READY name=/, 60_000); // three providers compiling at once on a loaded 2-core machine: > 30 s at load 20
   }
 
   beforeAll(async () => {
