@@ -3,7 +3,7 @@
  * in another process seeing the instance. Starts its own etcd (scripts/etcd-local.sh), one watcher
  * child, then makes sequential registrations and prints p50/p99.
  *
- *   npx ts-node --transpile-only bench/discovery-latency.ts [--count 100]
+ *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/discovery-latency.ts [--count 100]
  *
  * Measured end to end on the registering side's clock: from just before `register()` to the moment
  * the child's "seen" line arrives on its stdout (includes the pipe, so it slightly over-reports).
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   let child: ChildProcess | undefined;
   const registry = new EtcdRegistry({ hosts: etcd.endpoints, namespace: NAMESPACE, logger: silent });
   try {
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--watcher'], {
+    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename, '--watcher'], {
       env: { ...process.env, ETCD_ENDPOINTS: etcd.endpoints.join(','), TS_NODE_PROJECT: resolve(__dirname, '../tsconfig.json') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

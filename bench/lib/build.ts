@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'path';
 import * as ts from 'typescript';
 
 /** Sources the benchmark processes run, relative to the repository root. */
-const SOURCE_ROOTS = ['bench', 'libs/transport/src', 'libs/discovery/src', 'libs/client/src', 'libs/observability/src'];
+const SOURCE_ROOTS = ['bench', 'libs/common/src', 'libs/transport/src', 'libs/discovery/src', 'libs/client/src', 'libs/observability/src'];
 const SKIP_DIRS = new Set(['.build', 'results', 'profiles', 'node_modules']);
 const COPIED_EXTENSIONS = ['.proto'];
 

@@ -5,7 +5,7 @@ import * as ts from 'typescript';
 import { spawnTs, TsChild } from '../support/child-process';
 
 const ROOT = resolve(__dirname, '../..');
-const LIBS = ['transport', 'discovery', 'client', 'cli'];
+const LIBS = ['common', 'transport', 'discovery', 'client', 'cli'];
 /** Inside the repo so that the compiled files resolve node_modules like the sources do. */
 const OUT = resolve(ROOT, 'node_modules/.cache/nestrpc-cli-e2e');
 

@@ -14,7 +14,7 @@ export class TsChild {
   private readonly exited: Promise<void>;
 
   constructor(script: string, env: Record<string, string>) {
-    this.process = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', resolve(__dirname, script)], {
+    this.process = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(__dirname, script)], {
       cwd: ROOT,
       env: { ...process.env, TS_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import { promisify } from 'util';
 const run = promisify(execFile);
 
 /** The publishable packages, in dependency order (each prepack builds its references too). */
-export const LIBRARIES = ['transport', 'discovery', 'server', 'client'] as const;
+export const LIBRARIES = ['common', 'transport', 'discovery', 'server', 'client'] as const;
 
 /** Package name → absolute path of its tarball. */
 export type Tarballs = Record<string, string>;

@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import { NoProvidersError } from '@nestrpc/discovery';
-import { RpcError } from '@nestrpc/transport';
+import { NoProvidersError, RpcError } from '@nestrpc/client';
 
 const DOMAIN_STATUS: Record<string, number> = {
   OUT_OF_STOCK: HttpStatus.CONFLICT,

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RpcServer } from '@nestrpc/transport';
+import { RpcServerAddress } from '@nestrpc/server';
 import { ProviderConfig } from './provider.config';
 import { PROVIDER_CONFIG } from './tokens';
 
@@ -8,13 +8,13 @@ import { PROVIDER_CONFIG } from './tokens';
 export class HealthController {
   constructor(
     @Inject(PROVIDER_CONFIG) private readonly config: ProviderConfig,
-    private readonly server: RpcServer,
+    private readonly rpc: RpcServerAddress,
   ) {}
 
   /** Who this is; readiness lives at /health (RpcHealthModule). */
   @Get('info')
   info(): { status: string; instance: string; rpc: string; versions: string[] } {
-    const { host, port } = this.server.address();
+    const { host, port } = this.rpc.bound();
     return { status: 'ok', instance: this.config.instanceName, rpc: `${host}:${port}`, versions: this.config.helloVersions };
   }
 

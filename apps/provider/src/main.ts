@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { RpcServer } from '@nestrpc/transport';
+import { RpcServerAddress } from '@nestrpc/server';
 import { readProviderConfig } from './provider.config';
 import { ProviderModule } from './provider.module';
 
@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(ProviderModule.register(config), { logger: ['log', 'warn', 'error'] });
   app.enableShutdownHooks();
   await app.listen(config.httpPort, config.httpHost);
-  const rpc = app.get(RpcServer).address();
+  const rpc = app.get(RpcServerAddress).bound();
   const http = new URL(await app.getUrl());
   Logger.log(`READY name=${config.instanceName} http=${http.port} rpc=${rpc.port} versions=${config.helloVersions.join(',')} weight=${config.weight}`, 'Provider');
 }

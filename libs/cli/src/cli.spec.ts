@@ -8,9 +8,10 @@ import { age, errorJson, exitCodeOf, table } from './output';
 const flags = { endpoints: 'http://a:2379, http://b:2379', namespace: 'prod', etcdTimeout: '3000' };
 
 describe('nestrpc CLI helpers', () => {
-  it('parses Service.method (service names may contain dots), args and headers', () => {
+  it('parses Service.method (a service name has no dot), args and headers', () => {
     expect(SERVICE_METHOD_SEPARATOR).toBe('.');
-    expect(parseTarget('orders.v2.place')).toEqual({ service: 'orders.v2', method: 'place', pattern: 'orders.v2.place' });
+    expect(parseTarget('orders-v2.place')).toEqual({ service: 'orders-v2', method: 'place', pattern: 'orders-v2.place' });
+    expect(parseTarget('orders.v2.place').service).toBe('orders');
     expect(() => parseTarget('HelloService')).toThrow(CliUsageError);
     expect(() => parseTarget('Hello.')).toThrow(CliUsageError);
     expect(parseArgs('["a", 1]')).toEqual(['a', 1]);

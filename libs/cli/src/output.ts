@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
-import { DiscoveryError, RegistryUnavailableError } from '@nestrpc/discovery';
+import { RpcError } from '@nestrpc/common';
+import { RegistryUnavailableError } from '@nestrpc/discovery';
 import { CliUsageError, EXIT_ETCD_UNREACHABLE, EXIT_FAILED, EXIT_USAGE } from './cli.error';
 
 /** Library logs go to stderr so that stdout stays parseable (tables, --json). */
@@ -28,21 +29,19 @@ export interface ErrorJson {
 
 /** The typed error as printed: name, stable code, message, retry hint (and a remote error's details). */
 export function errorJson(error: unknown): ErrorJson {
-  // Transport errors (RpcError, RemoteError) are recognised by shape: loading @nestrpc/transport
-  // here would cost every command its start-up time, and only `call` can produce them.
-  if (isRpcError(error)) return { ...(error.toJSON() as unknown as ErrorJson), ...(error.payload !== undefined && { details: error.payload }) };
-  if (error instanceof DiscoveryError || error instanceof CliUsageError) return { name: error.name, code: error.code, message: error.message, retryable: error.retryable };
+  // Every nestrpc error (transport, discovery, CLI) shares @nestrpc/common's base, which is cheap to
+  // load; a remote handler's payload rides along as `details`.
+  if (error instanceof RpcError) {
+    const payload = (error as { payload?: unknown }).payload;
+    return { ...(error.toJSON() as unknown as ErrorJson), ...(payload !== undefined && { details: payload }) };
+  }
   const e = error instanceof Error ? error : new Error(String(error));
   return { name: e.name, code: 'ERROR', message: e.message, retryable: false };
 }
 
-function isRpcError(error: unknown): error is Error & { toJSON(): Record<string, unknown>; payload?: unknown } {
-  return error instanceof Error && typeof (error as { toJSON?: unknown }).toJSON === 'function' && typeof (error as { code?: unknown }).code === 'string';
-}
-
 export function exitCodeOf(error: unknown): number {
   if (error instanceof RegistryUnavailableError) return EXIT_ETCD_UNREACHABLE;
-  if (error instanceof CliUsageError || (error instanceof DiscoveryError && !error.retryable && error.code.startsWith('INVALID'))) return EXIT_USAGE;
+  if (error instanceof CliUsageError || (error instanceof RpcError && !error.retryable && error.code.startsWith('INVALID'))) return EXIT_USAGE;
   return EXIT_FAILED;
 }
 

@@ -10,6 +10,10 @@ export const DEFAULT_RETRY_BUDGET_MIN_PER_SECOND = 10;
 /** First ejection of an unhealthy instance; doubles per ejection in a row (±20 % jitter). */
 export const DEFAULT_EJECTION_BASE_MS = 1_000;
 export const DEFAULT_EJECTION_MAX_MS = 30_000;
+/** Ejection lengths are randomized by ±this fraction, so instances ejected together are not probed together. */
+export const DEFAULT_EJECTION_JITTER = 0.2;
+/** A healthy stretch this many ejection bases long forgets past ejections: the next one starts short again. */
+export const EJECTION_MEMORY_BASES = 10;
 /** Outlier detection: consecutive health failures, or failure rate over a window of at least N calls. */
 export const DEFAULT_OUTLIER_CONSECUTIVE_FAILURES = 5;
 export const DEFAULT_OUTLIER_FAILURE_RATE = 0.5;
@@ -39,7 +43,12 @@ export const DEFAULT_FORKS = 2;
 export const DEFAULT_FAILBACK_QUEUE_SIZE = 1_000;
 export const DEFAULT_FAILBACK_ATTEMPTS = 5;
 export const DEFAULT_FAILBACK_DELAY_MS = 1_000;
+/** Failback retry delays double per failed round up to this, randomized by ±DEFAULT_FAILBACK_JITTER. */
+export const DEFAULT_FAILBACK_MAX_DELAY_MS = 30_000;
+export const DEFAULT_FAILBACK_JITTER = 0.2;
 /** How long a removed instance's connection may finish in-flight calls before it is closed. */
 export const REMOVED_INSTANCE_CLOSE_GRACE_MS = 30_000;
+/** How often a removed instance's connection is checked for calls still in flight. */
+export const REMOVED_INSTANCE_CHECK_INTERVAL_MS = 100;
 /** Pattern of the probe call: no handler serves it, so any answer (UnknownPattern) proves the peer alive. */
 export const PROBE_PATTERN = '$nestrpc.probe';

@@ -16,3 +16,4 @@ export * from './rpc-client.module-definition';
 export * from './rpc-cluster.manager';
 export * from './rpc-client.module';
 export * from './errors/conflicting-feature.error';
+export * from './errors/rpc-errors';

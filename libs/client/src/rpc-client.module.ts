@@ -30,6 +30,8 @@ export class RpcClientModule extends RpcClientConfigurableModule {
     const declared = new Map<symbol, RpcFeature>();
     const first = new Map<RpcContract, RpcFeature>();
     for (const feature of features) {
+      // The service name is checked where it is declared (InvalidServiceNameError), not at first injection.
+      serviceNameOf(feature.contract, feature.name);
       const range = feature.version ?? '*';
       const token = getRpcToken(feature.contract, range);
       const earlier = declared.get(token);

@@ -1,12 +1,11 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
-import { GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, RegistryHealth, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
+import { createRegistry, etcdOptionsOf, GovernanceView, InstanceStats, parseVersionRange, resolveBalancer, RegistryHealth, ServiceRegistry, validateServiceName } from '@nestrpc/discovery';
 import { currentCallScope, DEFAULT_CALL_TIMEOUT_MS, enableCallScopes, InvalidMessageError, rpcInstrumentation } from '@nestrpc/transport';
 import { traced } from './cluster/traced-call';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
 import { DEFAULT_CLUSTER_STRATEGY, DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FORKS, DEFAULT_RETRIES } from './constants';
 import { defaultRoutingKey, resolveCallOptions, RpcCallOverrides, unwrapRecord } from './cluster/call-options';
 import { ClusterCall, ClusterInvoker } from './cluster/cluster-invoker';
-import { createRegistry } from './cluster/create-registry';
 import { InstancePool } from './cluster/instance-pool';
 import { RetryBudget } from './cluster/retry-budget';
 import { broadcast, ClusterStrategy, failbackWith, FailbackQueue, failfast, failover, failsafe, forking } from './cluster/strategies';
@@ -57,7 +56,7 @@ export class RpcClusterClient extends ClientProxy {
     const balancer = resolveBalancer(options.balancer);
     this.hashByKey = balancer.name === 'consistent-hash';
     const budget = new RetryBudget(options.retryBudget?.ratio, options.retryBudget?.minPerSecond);
-    this.governance = GovernanceView.create(this.service, options.governance, 'etcd' in options.registry ? options.registry.etcd : undefined);
+    this.governance = GovernanceView.create(this.service, options.governance, etcdOptionsOf(options.registry));
     this.invoker = new ClusterInvoker(this.pool, balancer, this.stats, budget, this.governance);
     this.failbackQueue = new FailbackQueue(this.invoker, DEFAULT_FAILBACK_QUEUE_SIZE, DEFAULT_FAILBACK_ATTEMPTS, options.timeoutMs ?? this.defaultTimeoutMs);
     this.strategies = { failover, failfast, failsafe, failback: failbackWith(this.failbackQueue), forking, broadcast };

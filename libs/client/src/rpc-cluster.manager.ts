@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { EtcdGovernanceStore, ServiceRegistry } from '@nestrpc/discovery';
+import { createRegistry, EtcdGovernanceStore, etcdOptionsOf, ServiceRegistry } from '@nestrpc/discovery';
 import { serviceNameOf } from '@nestrpc/transport';
-import { createRegistry } from './cluster/create-registry';
 import { ConflictingFeatureError } from './errors/conflicting-feature.error';
 import { featureSignature } from './feature-signature';
 import { RpcFeature, RpcClientModuleOptions } from './interfaces/rpc-client-module.options';
@@ -23,7 +22,8 @@ export class RpcClusterManager implements OnApplicationShutdown {
     const { registry, owned } = createRegistry(options.registry, options.namespace);
     this.registry = registry;
     this.ownsRegistry = owned;
-    this.governance = options.governance !== false && 'etcd' in options.registry ? new EtcdGovernanceStore({ namespace: options.namespace, ...options.registry.etcd }) : undefined;
+    const etcd = etcdOptionsOf(options.registry, options.namespace);
+    this.governance = options.governance !== false && etcd !== undefined ? new EtcdGovernanceStore(etcd) : undefined;
   }
 
   /**

@@ -6,4 +6,6 @@ export * from './explorer/versioned-handler';
 export * from './explorer/rpc-handler.explorer';
 export * from './advertised-host';
 export * from './rpc-server.host';
+export * from './rpc-server.address';
 export * from './rpc-server.module';
+export * from './errors/rpc-errors';

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EtcdRegistry, ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
+import { createRegistry, ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
 import { PROTOCOL_VERSION, RpcServer } from '@nestrpc/transport';
 import { randomBytes } from 'crypto';
 import { hostname } from 'os';
@@ -31,9 +31,9 @@ export class RpcServerHost implements OnApplicationBootstrap, BeforeApplicationS
     private readonly server: RpcServer,
     private readonly explorer: RpcHandlerExplorer,
   ) {
-    const config = options.registry;
-    this.ownsRegistry = config !== undefined && 'etcd' in config;
-    this.registry = config === undefined ? undefined : 'etcd' in config ? new EtcdRegistry({ ...config.etcd, namespace: options.namespace }) : config.use;
+    const created = options.registry === undefined ? undefined : createRegistry(options.registry, options.namespace);
+    this.registry = created?.registry;
+    this.ownsRegistry = created?.owned ?? false;
   }
 
   /**

@@ -4,6 +4,7 @@ import { RpcServer } from '@nestrpc/transport';
 import { DEFAULT_LISTEN_HOST } from './constants';
 import { RpcHandlerExplorer } from './explorer/rpc-handler.explorer';
 import { RpcServerModuleOptions } from './interfaces/rpc-server-module.options';
+import { RpcServerAddress } from './rpc-server.address';
 import { RpcServerHost } from './rpc-server.host';
 import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-server.module-definition';
 
@@ -22,6 +23,7 @@ import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-se
   providers: [
     RpcHandlerExplorer,
     RpcServerHost,
+    RpcServerAddress,
     {
       provide: RpcServer,
       inject: [RPC_SERVER_MODULE_OPTIONS],
@@ -29,6 +31,6 @@ import { RPC_SERVER_MODULE_OPTIONS, RpcServerConfigurableModule } from './rpc-se
         new RpcServer({ ...options.transport, host: options.listen?.host ?? DEFAULT_LISTEN_HOST, port: options.listen?.port ?? 0 }),
     },
   ],
-  exports: [RpcServer, RpcServerHost],
+  exports: [RpcServer, RpcServerHost, RpcServerAddress],
 })
 export class RpcServerModule extends RpcServerConfigurableModule {}

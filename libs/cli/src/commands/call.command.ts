@@ -1,5 +1,6 @@
 import type { RpcClusterClient } from '@nestrpc/client';
-import { EtcdGovernanceStore, EtcdRegistry, GovernanceSource, NoProvidersError, parseVersionRange, validateServiceName } from '@nestrpc/discovery';
+import { InvalidPatternError, parseMethodPattern } from '@nestrpc/common';
+import { EtcdGovernanceStore, EtcdRegistry, GovernanceSource, NoProvidersError, parseVersionRange } from '@nestrpc/discovery';
 import type { RpcClientOptions, RpcRecord } from '@nestrpc/transport';
 import { Command, Option } from 'commander';
 import { concat, Observable, of } from 'rxjs';
@@ -9,8 +10,6 @@ import { CommandContext } from '../command-context';
 import { readFlagFile } from '../etcd-flags';
 import { printJson, printLine } from '../output';
 
-/** `Service.method` (as @nestrpc/transport's SERVICE_METHOD_SEPARATOR). */
-const SERVICE_METHOD_SEPARATOR = '.';
 /** Default deadline of `nestrpc call`, ms. */
 export const DEFAULT_CLI_CALL_TIMEOUT_MS = 10_000;
 /** How long `call` waits for discovery to list the first instance before calling. */
@@ -144,12 +143,14 @@ function drain(source: Observable<unknown>, print: (v: unknown) => void): Promis
   });
 }
 
-/** `HelloService.greet` → service `HelloService`; the method is after the last separator (names may contain dots). */
+/** `HelloService.greet` → service `HelloService`, method `greet` (@nestrpc/common's pattern rule: a service name has no dot). */
 export function parseTarget(target: string): { service: string; method: string; pattern: string } {
-  const at = target.lastIndexOf(SERVICE_METHOD_SEPARATOR);
-  if (at <= 0 || at === target.length - 1) throw new CliUsageError(`expected <Service.method>, got "${target}"`);
-  const service = validateServiceName(target.slice(0, at));
-  return { service, method: target.slice(at + 1), pattern: target };
+  try {
+    return { ...parseMethodPattern(target), pattern: target };
+  } catch (error) {
+    if (error instanceof InvalidPatternError) throw new CliUsageError(`expected <Service.method>, got "${target}"`);
+    throw error;
+  }
 }
 
 export function parseArgs(text: string): unknown[] {

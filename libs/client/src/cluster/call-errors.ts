@@ -1,4 +1,3 @@
-import { DiscoveryError } from '@nestrpc/discovery';
 import {
   ConnectionClosedError,
   ConnectionRefusedError,
@@ -61,7 +60,7 @@ export function clarify(error: unknown, pattern: string, address: string): unkno
  */
 export function isRetrySafe(error: unknown, idempotent: boolean): boolean {
   if (error instanceof RemoteError) return false;
-  if ((error instanceof RpcError || error instanceof DiscoveryError) && error.retryable) return true;
+  if (error instanceof RpcError && error.retryable) return true;
   if (!idempotent) return false;
   return error instanceof ConnectionClosedError || error instanceof RpcTimeoutError;
 }

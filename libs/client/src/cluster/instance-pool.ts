@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ServiceInstance, ServiceRegistry } from '@nestrpc/discovery';
 import { RpcClient, RpcClientOptions, rpcInstrumentation, RpcTimeoutError } from '@nestrpc/transport';
 import { Subscription } from 'rxjs';
-import { DEFAULT_MAX_EJECTION_PERCENT, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_STALL_MS, REMOVED_INSTANCE_CLOSE_GRACE_MS, STALL_SWEEP_INTERVAL_MS } from '../constants';
+import { DEFAULT_MAX_EJECTION_PERCENT, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_STALL_MS, REMOVED_INSTANCE_CHECK_INTERVAL_MS, REMOVED_INSTANCE_CLOSE_GRACE_MS, STALL_SWEEP_INTERVAL_MS } from '../constants';
 import { isConnectionFailure, isHealthFailure } from './call-errors';
 import { createInstanceClient, probeInstance } from './instance-connection';
 import { OutlierDetector, OutlierOptions } from './outlier-detector';
@@ -251,7 +251,7 @@ export class InstancePool {
     const deadline = Date.now() + REMOVED_INSTANCE_CLOSE_GRACE_MS;
     const check = () => {
       if (client.pendingCount > 0 && Date.now() < deadline && !this.closed) {
-        setTimeout(check, 100).unref();
+        setTimeout(check, REMOVED_INSTANCE_CHECK_INTERVAL_MS).unref();
         return;
       }
       this.leaving.delete(client);

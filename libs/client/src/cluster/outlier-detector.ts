@@ -1,10 +1,13 @@
+import { Backoff } from '@nestrpc/common';
 import {
   DEFAULT_EJECTION_BASE_MS,
+  DEFAULT_EJECTION_JITTER,
   DEFAULT_EJECTION_MAX_MS,
   DEFAULT_OUTLIER_CONSECUTIVE_FAILURES,
   DEFAULT_OUTLIER_FAILURE_RATE,
   DEFAULT_OUTLIER_MIN_CALLS,
   DEFAULT_OUTLIER_WINDOW_MS,
+  EJECTION_MEMORY_BASES,
 } from '../constants';
 
 /** Outlier detection settings (Envoy's outlier_detection, reduced to what a client needs). */
@@ -32,16 +35,17 @@ export class OutlierDetector {
   private calls = 0;
   private failures = 0;
   private windowStart: number;
-  /** Ejections in a row without a healthy period between them: drives the growth. */
-  private ejections = 0;
+  /** Ejection lengths: one step per ejection in a row without a healthy period between them. */
+  private readonly ejection: Backoff;
   private admittedAt = -Infinity;
 
   constructor(
     private readonly options: OutlierOptions = {},
     private readonly now: () => number = Date.now,
-    private readonly rng: () => number = Math.random,
+    rng: () => number = Math.random,
   ) {
     this.windowStart = now();
+    this.ejection = new Backoff({ initialDelayMs: options.baseMs ?? DEFAULT_EJECTION_BASE_MS, maxDelayMs: options.maxMs ?? DEFAULT_EJECTION_MAX_MS, jitter: DEFAULT_EJECTION_JITTER }, rng);
   }
 
   /** Records a call outcome; true when the instance just became an outlier. */
@@ -57,7 +61,7 @@ export class OutlierDetector {
     if (!healthFailure) {
       this.consecutive = 0;
       // A long healthy stretch forgets past ejections, so the next one starts short again.
-      if (now - this.admittedAt > 10 * (this.options.baseMs ?? DEFAULT_EJECTION_BASE_MS)) this.ejections = 0;
+      if (now - this.admittedAt > EJECTION_MEMORY_BASES * (this.options.baseMs ?? DEFAULT_EJECTION_BASE_MS)) this.ejection.reset();
       return false;
     }
     this.failures++;
@@ -69,16 +73,12 @@ export class OutlierDetector {
     );
   }
 
-  /** Starts an ejection; returns its length: base × 2^(n-1), jittered ±20 %, capped. */
+  /** Starts an ejection; returns its length: base × 2^(n-1), jittered ±20 %, never above max. */
   eject(): number {
-    this.ejections++;
     this.consecutive = 0;
     this.calls = 0;
     this.failures = 0;
-    const base = this.options.baseMs ?? DEFAULT_EJECTION_BASE_MS;
-    const max = this.options.maxMs ?? DEFAULT_EJECTION_MAX_MS;
-    const nominal = Math.min(max, base * 2 ** Math.min(30, this.ejections - 1));
-    return Math.max(1, Math.round(nominal * (0.8 + 0.4 * this.rng())));
+    return this.ejection.nextDelay();
   }
 
   /** The instance takes traffic again (a probe answered). */
@@ -88,6 +88,6 @@ export class OutlierDetector {
   }
 
   get ejectionCount(): number {
-    return this.ejections;
+    return this.ejection.attempts;
   }
 }

@@ -1,11 +1,11 @@
-import type { BalancerLike, EtcdRegistryOptions, GovernanceOption, ServiceRegistry, StaticRegistryOptions } from '@nestrpc/discovery';
+import type { BalancerLike, GovernanceOption, RegistryConfig } from '@nestrpc/discovery';
 import type { RpcClientOptions } from '@nestrpc/transport';
 import type { OutlierOptions } from '../cluster/outlier-detector';
 
 export type ClusterStrategyName = 'failover' | 'failfast' | 'failsafe' | 'failback' | 'forking' | 'broadcast';
 
-/** Where consumers discover providers. `use` takes a registry you built (shared, not closed by us). */
-export type ClientRegistryConfig = { etcd: EtcdRegistryOptions } | { static: StaticRegistryOptions } | { use: ServiceRegistry };
+/** Where consumers discover providers: discovery's RegistryConfig (`use` takes a registry you built: shared, not closed by us). */
+export type ClientRegistryConfig = RegistryConfig;
 
 /** Per-call behaviour; set per contract, overridden per method. */
 export interface CallPolicy {

@@ -8,7 +8,7 @@ export type HealthOptions = Pick<RpcClusterClientOptions, 'ejection' | 'outlier'
 export interface RpcClientModuleOptions {
   /** Where providers are discovered. */
   registry: ClientRegistryConfig;
-  /** Registry namespace (etcd key prefix). Default 'nestrpc'. */
+  /** Registry namespace (etcd key prefix) when `registry.etcd.namespace` is not set (that one wins). Default 'nestrpc'. */
   namespace?: string;
   /** Apply live operator rules from etcd (one shared watch per service). Default true with an etcd registry. */
   governance?: boolean;

@@ -1,7 +1,2 @@
-import { DiscoveryError } from './discovery.error';
-
-export class InvalidServiceNameError extends DiscoveryError {
-  constructor(readonly serviceName: unknown, reason: string) {
-    super(`Invalid service name ${JSON.stringify(serviceName)}: ${reason}`, 'INVALID_SERVICE_NAME', false);
-  }
-}
+/** The service-name rule and its error live in @nestrpc/common (one rule for every package). */
+export { InvalidServiceNameError } from '@nestrpc/common';

@@ -1,3 +1,4 @@
+import { messageOf } from '@nestrpc/common';
 import { DiscoveryError } from './discovery.error';
 
 /** etcd answered but refused the request (authentication, permissions, invalid request). Not retryable as is. */
@@ -7,6 +8,6 @@ export class RegistryRequestError extends DiscoveryError {
     readonly operation: string,
     cause: unknown,
   ) {
-    super(`etcd at ${endpoints.join(', ')} refused ${operation}: ${cause instanceof Error ? cause.message : String(cause)}`, 'REGISTRY_REQUEST_FAILED', false, { cause });
+    super(`etcd at ${endpoints.join(', ')} refused ${operation}: ${messageOf(cause) ?? String(cause)}`, 'REGISTRY_REQUEST_FAILED', false, { cause });
   }
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '@nestrpc/common';
 import { DiscoveryError } from './discovery.error';
 
 /** etcd could not be reached (or did not answer within the deadline). Names the endpoints tried. */
@@ -7,7 +8,8 @@ export class RegistryUnavailableError extends DiscoveryError {
     readonly operation: string,
     cause?: unknown,
   ) {
-    const reason = cause instanceof Error ? `: ${cause.message}` : '';
+    const message = messageOf(cause);
+    const reason = message === undefined ? '' : `: ${message}`;
     super(`etcd unreachable at ${endpoints.join(', ')} during ${operation}${reason}`, 'REGISTRY_UNAVAILABLE', true, { cause });
   }
 }

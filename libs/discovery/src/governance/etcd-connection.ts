@@ -1,8 +1,9 @@
 import { Etcd3 } from 'etcd3';
-import { deadlineIn } from '../registry/deadline';
-import { createEtcdClient, endpointsOf } from '../registry/etcd-client.factory';
-import { EtcdKv } from '../registry/etcd-kv';
-import { DEFAULT_ETCD_CALL_TIMEOUT_MS, DEFAULT_NAMESPACE, EtcdRegistryOptions } from '../registry/etcd-registry.options';
+import { deadlineIn } from '@nestrpc/common';
+import { createEtcdClient, endpointsOf } from '../registry/etcd/etcd-client.factory';
+import { EtcdKv } from '../registry/etcd/etcd-kv';
+import { EtcdRegistryOptions } from '../registry/etcd/etcd-registry.options';
+import { DEFAULT_ETCD_CALL_TIMEOUT_MS, DEFAULT_NAMESPACE } from '../registry/etcd/constants';
 import { isValidKeySegment } from '../instance/validation';
 
 /** Connection options of the operations tools: the registry's, minus what only providers use. */

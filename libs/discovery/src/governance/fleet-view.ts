@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { namespacePrefix, parseInstanceKey } from '../instance/key-layout';
 import { ServiceInstance } from '../instance/service-instance';
 import { validateServiceName } from '../instance/validation';
-import { parseRegistryEntry } from '../registry/registry-entry';
+import { readRegistryEntry } from '../registry/etcd/registry-entry';
 import { EtcdConnection, EtcdConnectionOptions } from './etcd-connection';
 import { parseGovernanceKey } from './governance-keys';
 import { parseRuleValue, ValidatedRule } from './rule-validation';
@@ -105,12 +105,7 @@ export class FleetView extends EtcdPrefixReader {
   private parse(key: string, value: string): ServiceInstance | undefined {
     const parsed = parseInstanceKey(key);
     if (parsed === undefined) return undefined;
-    try {
-      return parseRegistryEntry(key, value, parsed.service);
-    } catch (error) {
-      this.logger.warn(`Skipping invalid registry entry ${key}: ${(error as Error).message}`);
-      return undefined;
-    }
+    return readRegistryEntry(key, value, parsed.service, this.logger);
   }
 }
 

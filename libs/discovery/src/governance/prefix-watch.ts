@@ -1,8 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { IKeyValue, Watcher } from 'etcd3';
-import { Backoff } from '../registry/backoff';
-import { settleWithin } from '../registry/deadline';
-import { DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS } from '../registry/etcd-registry.options';
+import { Backoff, settleWithin } from '@nestrpc/common';
+import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, ETCD_RETRY_BACKOFF } from '../registry/etcd/constants';
 import { EtcdConnection } from './etcd-connection';
 
 export interface PrefixWatchHandlers {
@@ -18,9 +17,9 @@ export interface PrefixWatchHandlers {
  * operators' fleet view; the registrations have their own hardened ServiceWatch.
  */
 export class PrefixWatch {
-  private readonly backoff = new Backoff(DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS);
+  /** Re-list delays and the one retry timer (unref'd). */
+  private readonly retry = new Backoff(ETCD_RETRY_BACKOFF);
   private watcher: Watcher | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private syncing = false;
   private again = false;
@@ -40,7 +39,7 @@ export class PrefixWatch {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.retry.cancel();
     await this.drop();
   }
 
@@ -60,13 +59,13 @@ export class PrefixWatch {
       await this.open(listed.revision + 1);
       if (this.lastError !== undefined) this.logger.log(`Watching ${this.prefix} again`);
       this.lastError = undefined;
-      this.backoff.reset();
+      this.retry.reset();
     } catch (error) {
       if (this.closed) return;
       const message = (error as Error).message;
       if (message !== this.lastError) this.logger.warn(`Cannot watch ${this.prefix} (${message}); retrying, keeping what was read`);
       this.lastError = message;
-      this.retry();
+      this.retry.schedule(() => void this.sync());
     } finally {
       this.syncing = false;
       if (this.again && !this.closed) {
@@ -74,15 +73,6 @@ export class PrefixWatch {
         void this.sync();
       }
     }
-  }
-
-  private retry(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.sync();
-    }, this.backoff.next());
-    this.retryTimer.unref();
   }
 
   private async open(startRevision: number): Promise<void> {
@@ -109,7 +99,7 @@ export class PrefixWatch {
       .on('error', (error: Error) => {
         if (watcher !== this.watcher) return;
         this.logger.warn(`Watch of ${this.prefix} failed (${error.message}); re-listing`);
-        this.retry();
+        this.retry.schedule(() => void this.sync());
       });
   }
 

@@ -1,21 +1,11 @@
 import * as semver from 'semver';
-import { InvalidServiceNameError } from '../errors/invalid-service-name.error';
 import { InvalidVersionRangeError } from '../errors/invalid-version-range.error';
 import { InvalidVersionError } from '../errors/invalid-version.error';
 
-/** Letters, digits, `_ . -`; starts with a letter; at most 128 characters. No `/`: it is a key segment. */
-export const SERVICE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/** The service-name rule is @nestrpc/common's (no `.`: it is the wire separator), re-exported here. */
+export { SERVICE_NAME_PATTERN, validateServiceName } from '@nestrpc/common';
 /** Instance ids and namespaces: key segments, no `/`. */
 export const KEY_SEGMENT_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
-
-/** Returns the name unchanged, or throws InvalidServiceNameError. */
-export function validateServiceName(name: unknown): string {
-  if (typeof name !== 'string') throw new InvalidServiceNameError(name, 'must be a string');
-  if (!SERVICE_NAME_PATTERN.test(name)) {
-    throw new InvalidServiceNameError(name, `must match ${SERVICE_NAME_PATTERN} (letters, digits, "_", ".", "-"; no "/")`);
-  }
-  return name;
-}
 
 /** True when `segment` can be used as one etcd key segment (namespace, instance id). */
 export function isValidKeySegment(segment: unknown): segment is string {

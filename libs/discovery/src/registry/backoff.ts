@@ -1,20 +1,6 @@
-/** Exponential backoff with full jitter in [delay/2, delay]: 100, 200, 400 ... up to `maxMs`. */
-export class Backoff {
-  private attempt = 0;
-
-  constructor(
-    private readonly initialMs: number,
-    private readonly maxMs: number,
-    private readonly random: () => number = Math.random,
-  ) {}
-
-  next(): number {
-    const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(this.attempt, 30));
-    this.attempt++;
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
-  }
-
-  reset(): void {
-    this.attempt = 0;
-  }
-}
+/**
+ * Discovery's retries use nestrpc's one backoff, from @nestrpc/common; re-exported here under the
+ * name discovery users already import (`next()` is kept as an alias of `nextDelay()`).
+ */
+export { Backoff } from '@nestrpc/common';
+export type { BackoffOptions } from '@nestrpc/common';

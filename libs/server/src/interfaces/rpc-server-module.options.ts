@@ -1,8 +1,8 @@
-import { EtcdRegistryOptions, ServiceRegistry } from '@nestrpc/discovery';
+import { RegistryConfig } from '@nestrpc/discovery';
 import { RpcServerOptions } from '@nestrpc/transport';
 
-/** Where the server publishes itself: an etcd cluster, or any ServiceRegistry you built. */
-export type ServerRegistryConfig = { etcd: Omit<EtcdRegistryOptions, 'namespace'> } | { use: ServiceRegistry };
+/** Where the server publishes itself: discovery's RegistryConfig (etcd, static lists, or any ServiceRegistry you built). */
+export type ServerRegistryConfig = RegistryConfig;
 
 export interface RpcServerModuleOptions {
   /** Where to listen. Port 0 (the default) picks a free port; the real one is registered. Host default '127.0.0.1' (loopback): set '0.0.0.0' plus `advertise.host` to serve other machines. */
@@ -11,7 +11,7 @@ export interface RpcServerModuleOptions {
   advertise?: { host?: string; port?: number };
   /** Omit to serve without registering (direct connections only). */
   registry?: ServerRegistryConfig;
-  /** Registry namespace (key prefix). Default 'nestrpc'. */
+  /** Registry namespace (key prefix) when `registry.etcd.namespace` is not set (that one wins). Default 'nestrpc'. */
   namespace?: string;
   /** Transport limits and serializers, passed to RpcServer. */
   transport?: Omit<RpcServerOptions, 'host' | 'port'>;

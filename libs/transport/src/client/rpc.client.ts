@@ -20,10 +20,10 @@ import { RpcTimeoutError } from '../errors/timeout.error';
 import { DEFAULT_PORT } from '../protocol/constants';
 import { Serializer } from '../serializers/serializer';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
-import { Backoff } from './backoff';
+import { Backoff } from '@nestrpc/common';
 import { resolveCallOptions, ResolvedCallOptions, unwrapRecord } from './call-options';
 import { ClientConnection, ClientConnectionHost } from './client-connection';
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './constants';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, RECONNECT_BACKOFF } from './constants';
 import { RpcClientEvents, RpcClientOptions, RpcClientStatus } from './rpc-client.options';
 
 
@@ -67,7 +67,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     this.bodySerializer = registry.use(options.serializer ?? 'json');
     this.codec = new PayloadCodec(registry, options.maxFrameBytes);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.backoff = options.reconnect === false ? undefined : new Backoff(options.reconnect);
+    this.backoff = options.reconnect === false ? undefined : new Backoff({ ...RECONNECT_BACKOFF, ...options.reconnect });
     this.events.on('error', NOOP);
   }
 
@@ -100,6 +100,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
   /** Fails pending calls with ConnectionClosedError and closes the socket. `connect()` may open it again. */
   async close(): Promise<void> {
     this.closedByUser = true;
+    this.backoff?.cancel();
     this.backoff?.reset();
     const current = this.current;
     this.current = undefined;

@@ -1,3 +1,5 @@
+import { validateServiceName } from '@nestrpc/common';
+
 /**
  * A service contract: an (abstract) class shared by provider and consumer. Classes survive
  * compilation (interfaces do not), so the same class is the DI token on the consumer and names
@@ -6,22 +8,12 @@
 // eslint-disable-next-line @typescript-eslint/ban-types
 export type RpcContract<T = unknown> = abstract new (...args: never[]) => T;
 
-/** Separates service and method in the wire pattern: `HelloService.sayHello`. */
-export const SERVICE_METHOD_SEPARATOR = '.';
+/** The pattern and service-name rules are @nestrpc/common's (one rule for every package). */
+export { methodPattern, SERVICE_METHOD_SEPARATOR } from '@nestrpc/common';
 
-const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
-
-/** The service name of a contract: the explicit one, or the class name. Validated. */
+/** The service name of a contract: the explicit one, or the class name. Throws InvalidServiceNameError. */
 export function serviceNameOf(contract: RpcContract | Function, explicit?: string): string {
-  const name = explicit ?? contract.name;
-  if (!SERVICE_NAME.test(name)) {
-    throw new TypeError(`Invalid service name "${name}": use 1-128 letters, digits, "_" or "-", starting with a letter`);
-  }
-  return name;
-}
-
-export function methodPattern(service: string, method: string): string {
-  return `${service}${SERVICE_METHOD_SEPARATOR}${method}`;
+  return validateServiceName(explicit ?? contract.name);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { messageOf } from './message-of';
+import { messageOf } from '@nestrpc/common';
 import { RpcError } from './rpc.error';
 
 /** No connection could be made to the endpoint; the request was never sent. */

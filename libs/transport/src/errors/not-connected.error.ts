@@ -1,4 +1,4 @@
-import { messageOf } from './message-of';
+import { messageOf } from '@nestrpc/common';
 import { RpcError } from './rpc.error';
 
 /** The client is closed, or waiting to reconnect after a failure; the call was not sent. */

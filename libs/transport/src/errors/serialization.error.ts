@@ -1,4 +1,4 @@
-import { messageOf } from './message-of';
+import { messageOf } from '@nestrpc/common';
 import { RpcError } from './rpc.error';
 
 /** A value could not be encoded or a body could not be decoded by the chosen serializer. */

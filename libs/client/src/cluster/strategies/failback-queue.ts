@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { Backoff, BackoffOptions } from '@nestrpc/common';
 import { DEFAULT_CALL_TIMEOUT_MS } from '@nestrpc/transport';
 import { lastValueFrom } from 'rxjs';
-import { DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_DELAY_MS, DEFAULT_FAILBACK_QUEUE_SIZE } from '../../constants';
+import { DEFAULT_FAILBACK_ATTEMPTS, DEFAULT_FAILBACK_DELAY_MS, DEFAULT_FAILBACK_JITTER, DEFAULT_FAILBACK_MAX_DELAY_MS, DEFAULT_FAILBACK_QUEUE_SIZE } from '../../constants';
 import { isRetrySafe } from '../call-errors';
 import { ClusterCall, ClusterInvoker } from '../cluster-invoker';
 import { failover } from './failover.strategy';
@@ -16,14 +17,15 @@ interface Queued {
  * Only calls that are safe to run again are queued (the strategy checks), and a retry that
  * fails in a way that is no longer safe (a domain error, or a non-idempotent call that may
  * have run) is given up, never repeated. Bounded: a full queue refuses the call (the caller
- * gets the error); each call gets a bounded number of attempts with doubling delay, each with
- * a fresh deadline of `timeoutMs`. Timers are unref'd and cleared on close.
+ * gets the error); each call gets a bounded number of attempts with doubling, jittered delay
+ * (rounds of many callers retrying one service do not line up), each with a fresh deadline of
+ * `timeoutMs`. The timer is unref'd and cleared on close.
  */
 export class FailbackQueue {
   private readonly logger = new Logger('RpcCluster:failback');
   private readonly queue: Queued[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private delay = DEFAULT_FAILBACK_DELAY_MS;
+  /** Round delays and the one round timer: grows while rounds fail, starts over after a clean round. */
+  private readonly rounds: Backoff;
   private closed = false;
 
   constructor(
@@ -31,7 +33,10 @@ export class FailbackQueue {
     private readonly capacity = DEFAULT_FAILBACK_QUEUE_SIZE,
     private readonly maxAttempts = DEFAULT_FAILBACK_ATTEMPTS,
     private readonly timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
-  ) {}
+    delays: BackoffOptions = {},
+  ) {
+    this.rounds = new Backoff({ initialDelayMs: DEFAULT_FAILBACK_DELAY_MS, maxDelayMs: DEFAULT_FAILBACK_MAX_DELAY_MS, jitter: DEFAULT_FAILBACK_JITTER, ...delays });
+  }
 
   get size(): number {
     return this.queue.length;
@@ -49,20 +54,17 @@ export class FailbackQueue {
 
   close(): void {
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.rounds.cancel();
     if (this.queue.length > 0) this.logger.warn(`Closing with ${this.queue.length} call(s) still queued for retry`);
     this.queue.length = 0;
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.closed || this.queue.length === 0) return;
-    this.timer = setTimeout(() => void this.flush(), this.delay);
-    this.timer.unref();
+    if (this.rounds.pending || this.closed || this.queue.length === 0) return;
+    this.rounds.schedule(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
-    this.timer = undefined;
     const batch = this.queue.splice(0, this.queue.length);
     let failed = 0;
     await Promise.all(
@@ -79,7 +81,7 @@ export class FailbackQueue {
         }
       }),
     );
-    this.delay = failed > 0 ? Math.min(this.delay * 2, 30_000) : DEFAULT_FAILBACK_DELAY_MS;
+    if (failed === 0) this.rounds.reset();
     this.schedule();
   }
 }

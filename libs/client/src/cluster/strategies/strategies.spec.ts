@@ -148,8 +148,7 @@ describe('failback', () => {
       runs++;
       return throwError(() => domainError('REJECTED'));
     });
-    queue = new FailbackQueue(invoker.asInvoker(), 10, 5);
-    (queue as unknown as { delay: number }).delay = 10;
+    queue = new FailbackQueue(invoker.asInvoker(), 10, 5, undefined, { initialDelayMs: 10 });
     await lastValueFrom(failbackWith(queue)(invoker.asInvoker(), fakeCall({}, { fallback: 'later', retries: 0 } as never)));
     await new Promise((r) => setTimeout(r, 100));
     expect(runs).toBe(1);

@@ -1,14 +1,8 @@
-import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, IBackoff } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { Etcd3, IOptions, isRecoverableError } from 'etcd3';
-import {
-  EtcdRegistryOptions,
-  GRPC_KEEPALIVE_TIME_MS,
-  GRPC_KEEPALIVE_TIMEOUT_MS,
-  HOST_BREAKER_FAILURES,
-  HOST_BREAKER_HALF_OPEN_AFTER_MS,
-  WATCH_RECONNECT_INITIAL_DELAY_MS,
-  WATCH_RECONNECT_MAX_DELAY_MS,
-} from './etcd-registry.options';
+import { EtcdRegistryOptions } from './etcd-registry.options';
+import { GRPC_KEEPALIVE_TIME_MS, GRPC_KEEPALIVE_TIMEOUT_MS, HOST_BREAKER_FAILURES, HOST_BREAKER_HALF_OPEN_AFTER_MS, WATCH_RECONNECT_BACKOFF } from './constants';
+import { watchReconnectBackoff } from './watch-backoff';
 
 /**
  * An etcd3 client tuned for discovery (see docs/registry.md): every unary attempt has a deadline
@@ -31,8 +25,7 @@ export function createEtcdClient(options: EtcdRegistryOptions, callTimeoutMs: nu
           halfOpenAfter: HOST_BREAKER_HALF_OPEN_AFTER_MS,
           breaker: new ConsecutiveBreaker(HOST_BREAKER_FAILURES),
         }),
-      // etcd3 declares IBackoff but calls `.next()` on it to start each series: it wants the factory.
-      watchBackoff: new ExponentialBackoff({ initialDelay: WATCH_RECONNECT_INITIAL_DELAY_MS, maxDelay: WATCH_RECONNECT_MAX_DELAY_MS }) as unknown as IBackoff<unknown>,
+      watchBackoff: watchReconnectBackoff(WATCH_RECONNECT_BACKOFF),
     },
   };
   return new Etcd3(config);

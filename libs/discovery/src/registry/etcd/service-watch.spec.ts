@@ -1,6 +1,6 @@
 import { EventEmitter } from 'events';
-import { instanceKey } from '../instance/key-layout';
-import { ServiceInstance } from '../instance/service-instance';
+import { instanceKey } from '../../instance/key-layout';
+import { ServiceInstance } from '../../instance/service-instance';
 import { EtcdKv, ListResult } from './etcd-kv';
 import { ServiceWatch } from './service-watch';
 

@@ -1,9 +1,9 @@
 import { BrokenCircuitError } from 'cockatiel';
 import { Etcd3, IKeyValue, isRecoverableError, Lease } from 'etcd3';
-import { DiscoveryError } from '../errors/discovery.error';
-import { RegistryRequestError } from '../errors/registry-request.error';
-import { RegistryUnavailableError } from '../errors/registry-unavailable.error';
-import { deadlineIn, withDeadline } from './deadline';
+import { DiscoveryError } from '../../errors/discovery.error';
+import { RegistryRequestError } from '../../errors/registry-request.error';
+import { RegistryUnavailableError } from '../../errors/registry-unavailable.error';
+import { deadlineIn, withDeadline } from '@nestrpc/common';
 
 export interface ListResult {
   readonly revision: number;

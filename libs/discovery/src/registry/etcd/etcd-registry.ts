@@ -1,28 +1,22 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Etcd3, IKeyValue } from 'etcd3';
 import { Observable } from 'rxjs';
-import { RegistryClosedError } from '../errors/registry-closed.error';
-import { RegistryUnavailableError } from '../errors/registry-unavailable.error';
-import { namespacePrefix } from '../instance/key-layout';
-import { normalizeInstance } from '../instance/normalize-instance';
-import { ServiceInstance, ServiceInstanceInit } from '../instance/service-instance';
-import { isValidKeySegment, parseVersionRange, validateServiceName } from '../instance/validation';
-import { deadlineIn } from './deadline';
+import { RegistryClosedError } from '../../errors/registry-closed.error';
+import { RegistryUnavailableError } from '../../errors/registry-unavailable.error';
+import { namespacePrefix } from '../../instance/key-layout';
+import { normalizeInstance } from '../../instance/normalize-instance';
+import { ServiceInstance, ServiceInstanceInit } from '../../instance/service-instance';
+import { isValidKeySegment, parseVersionRange, validateServiceName } from '../../instance/validation';
+import { deadlineIn } from '@nestrpc/common';
 import { createEtcdClient, endpointsOf } from './etcd-client.factory';
 import { EtcdKv } from './etcd-kv';
-import {
-  DEFAULT_EMPTY_PUSH_HOLD_MS,
-  DEFAULT_ETCD_CALL_TIMEOUT_MS,
-  DEFAULT_LEASE_TTL_SECONDS,
-  DEFAULT_NAMESPACE,
-  DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS,
-  EtcdRegistryOptions,
-} from './etcd-registry.options';
-import { sameInstances, selectInRange } from './instance-list';
+import { EtcdRegistryOptions } from './etcd-registry.options';
+import { DEFAULT_EMPTY_PUSH_HOLD_MS, DEFAULT_ETCD_CALL_TIMEOUT_MS, DEFAULT_LEASE_TTL_SECONDS, DEFAULT_NAMESPACE, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS } from './constants';
+import { sameInstances, selectInRange } from '../instance-list';
 import { LeaseKeeper } from './lease-keeper';
-import { parseRegistryEntry } from './registry-entry';
-import { RegistryHealth, WatchState } from './registry-health';
-import { ServiceRegistry } from './service-registry';
+import { readRegistryEntry } from './registry-entry';
+import { RegistryHealth, WatchState } from '../registry-health';
+import { ServiceRegistry } from '../service-registry';
 import { ServiceWatch } from './service-watch';
 import { SnapshotStore } from './snapshot-store';
 
@@ -187,11 +181,8 @@ export class EtcdRegistry implements ServiceRegistry {
     const valid: ServiceInstance[] = [];
     for (const kv of kvs) {
       const key = kv.key.toString();
-      try {
-        valid.push(parseRegistryEntry(key, kv.value.toString(), service));
-      } catch (error) {
-        this.logger.warn(`Skipping invalid registry entry ${key}: ${(error as Error).message}`);
-      }
+      const instance = readRegistryEntry(key, kv.value.toString(), service, this.logger);
+      if (instance !== undefined) valid.push(instance);
     }
     return valid;
   }

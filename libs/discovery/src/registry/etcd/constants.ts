@@ -1,5 +1,4 @@
-import { LoggerService } from '@nestjs/common';
-
+/** etcd registry limits and timings: every one a named constant with its unit. */
 /** Key prefix: `/<namespace>/services/...`. */
 export const DEFAULT_NAMESPACE = 'nestrpc';
 /** Lease TTL: how long an instance survives its process dying without deregistering. */
@@ -11,6 +10,13 @@ export const DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS = 1_000;
 /** First and largest delay between attempts to re-grant a lost lease or re-list a service. */
 export const DEFAULT_RETRY_INITIAL_DELAY_MS = 100;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
+/**
+ * Every etcd retry is randomized by ±this fraction of its base delay: after an etcd restart all
+ * processes of the fleet retry at once, and a wide spread keeps them from arriving together.
+ */
+export const DEFAULT_RETRY_JITTER = 0.5;
+/** The retry curve of lease re-grants and re-lists, as @nestrpc/common's Backoff takes it. */
+export const ETCD_RETRY_BACKOFF = { initialDelayMs: DEFAULT_RETRY_INITIAL_DELAY_MS, maxDelayMs: DEFAULT_RETRY_MAX_DELAY_MS, jitter: DEFAULT_RETRY_JITTER } as const;
 /** How long an unexpected empty list is held back before it is believed (see emptyPushProtection). */
 export const DEFAULT_EMPTY_PUSH_HOLD_MS = 15_000;
 /** After a watch stream reconnects, drops to an empty list during this window are treated as suspect. */
@@ -23,37 +29,7 @@ export const GRPC_KEEPALIVE_TIMEOUT_MS = 2_000;
 /** Watch stream reconnect backoff (etcd3's default grows to 30 s; we want to resume quickly). */
 export const WATCH_RECONNECT_INITIAL_DELAY_MS = 100;
 export const WATCH_RECONNECT_MAX_DELAY_MS = 1_000;
+export const WATCH_RECONNECT_BACKOFF = { initialDelayMs: WATCH_RECONNECT_INITIAL_DELAY_MS, maxDelayMs: WATCH_RECONNECT_MAX_DELAY_MS, jitter: DEFAULT_RETRY_JITTER } as const;
 /** Per-endpoint circuit breaker: opens after 3 failures in a row, half-opens after 500 ms. */
 export const HOST_BREAKER_FAILURES = 3;
 export const HOST_BREAKER_HALF_OPEN_AFTER_MS = 500;
-
-export interface EtcdRegistryOptions {
-  /** etcd endpoints, with scheme: `http://127.0.0.1:2379` or a list (all members of the cluster). */
-  hosts: string | string[];
-  /** Key namespace. Default {@link DEFAULT_NAMESPACE} ('nestrpc'). */
-  namespace?: string;
-  /** etcd user/password authentication, passed to etcd3. */
-  auth?: { username: string; password: string };
-  /** TLS material (PEM buffers), passed to etcd3. Use `https://` hosts with it. */
-  credentials?: { rootCertificate: Buffer; privateKey?: Buffer; certChain?: Buffer };
-  /** Lease TTL in seconds (≥ 1). Default {@link DEFAULT_LEASE_TTL_SECONDS} (10). */
-  leaseTtlSeconds?: number;
-  /** Deadline of each etcd call, ms. Default {@link DEFAULT_ETCD_CALL_TIMEOUT_MS} (3000). */
-  callTimeoutMs?: number;
-  /**
-   * File where watched services' instance lists are saved (atomically) on every change and on
-   * close; read when a watch starts while etcd is unreachable. Default: none.
-   */
-  snapshotFile?: string;
-  /**
-   * Do not believe a sudden empty list blindly: when a re-list (reconnect, new cluster, compaction)
-   * or deletions right after a reconnect would empty a non-empty service, keep serving the previous
-   * list for up to `emptyPushHoldMs` or until an instance shows up. Deletions seen on a healthy
-   * stream (deregistration, lease expiry) always apply at once. Default true.
-   */
-  emptyPushProtection?: boolean;
-  /** Default {@link DEFAULT_EMPTY_PUSH_HOLD_MS} (15 000). */
-  emptyPushHoldMs?: number;
-  /** Default: Nest's `Logger` with context 'EtcdRegistry'. */
-  logger?: LoggerService;
-}

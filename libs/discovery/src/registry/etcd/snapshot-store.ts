@@ -1,9 +1,9 @@
 import { LoggerService } from '@nestjs/common';
 import { readFileSync } from 'fs';
-import { normalizeInstance } from '../instance/normalize-instance';
-import { ServiceInstance, ServiceInstanceInit } from '../instance/service-instance';
+import { normalizeInstance } from '../../instance/normalize-instance';
+import { ServiceInstance, ServiceInstanceInit } from '../../instance/service-instance';
 import { writeFileAtomic } from './atomic-write';
-import { SNAPSHOT_WRITE_DELAY_MS } from './etcd-registry.options';
+import { SNAPSHOT_WRITE_DELAY_MS } from './constants';
 
 /** On-disk format (JSON). */
 export interface RegistrySnapshot {

@@ -1,14 +1,13 @@
 import { LoggerService } from '@nestjs/common';
 import { IKeyValue, IWatchResponse, Watcher } from 'etcd3';
-import { instanceKey, servicePrefix } from '../instance/key-layout';
-import { ServiceInstance } from '../instance/service-instance';
-import { Backoff } from './backoff';
-import { settleWithin } from './deadline';
+import { instanceKey, servicePrefix } from '../../instance/key-layout';
+import { ServiceInstance } from '../../instance/service-instance';
+import { Backoff, settleWithin } from '@nestrpc/common';
 import { EmptyPushGuard } from './empty-push-guard';
-import { DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, EMPTY_PUSH_RECONNECT_WINDOW_MS } from './etcd-registry.options';
+import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, EMPTY_PUSH_RECONNECT_WINDOW_MS, ETCD_RETRY_BACKOFF } from './constants';
 import { EtcdKv } from './etcd-kv';
-import { byId } from './instance-list';
-import { parseRegistryEntry } from './registry-entry';
+import { byId } from '../instance-list';
+import { readRegistryEntry } from './registry-entry';
 
 export interface ServiceWatchListener {
   next(instances: readonly ServiceInstance[]): void;
@@ -38,7 +37,8 @@ export class ServiceWatch {
   readonly prefix: string;
   private readonly entries = new Map<string, ServiceInstance>();
   private readonly listeners = new Set<ServiceWatchListener>();
-  private readonly backoff = new Backoff(DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS);
+  /** Re-list delays and the one retry timer (unref'd). */
+  private readonly retry = new Backoff(ETCD_RETRY_BACKOFF);
   private readonly guard: EmptyPushGuard;
   private published: readonly ServiceInstance[] | undefined;
   private watcher: Watcher | undefined;
@@ -46,14 +46,13 @@ export class ServiceWatch {
   private clusterId: string | undefined;
   private syncing = false;
   private resyncWanted = false;
-  private retryTimer: NodeJS.Timeout | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
   private disconnected = false;
   private failures = 0;
   private closed = false;
   /** `live` while an etcd watch stream is up and no re-list is failing; else the last list is served. */
   get state(): 'live' | 'cache' {
-    return this.watcher !== undefined && !this.disconnected && this.retryTimer === undefined && this.synced ? 'live' : 'cache';
+    return this.watcher !== undefined && !this.disconnected && !this.retry.pending && this.synced ? 'live' : 'cache';
   }
 
   /** True once a list came from etcd (not only from the snapshot). */
@@ -85,7 +84,7 @@ export class ServiceWatch {
   async close(stepMs = DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.retry.cancel();
     clearTimeout(this.holdTimer);
     for (const listener of [...this.listeners]) listener.complete();
     this.listeners.clear();
@@ -115,13 +114,13 @@ export class ServiceWatch {
       await this.openWatcher(listed.revision + 1);
       if (this.failures > 0) this.deps.logger.log(`Watching ${this.service} again after ${this.failures} failed attempt(s) (${reason})`);
       this.failures = 0;
-      this.backoff.reset();
+      this.retry.reset();
     } catch (error) {
       if (this.closed) return;
       this.onSyncFailure(error as Error);
     } finally {
       this.syncing = false;
-      if (this.resyncWanted && !this.closed && this.retryTimer === undefined) {
+      if (this.resyncWanted && !this.closed && !this.retry.pending) {
         this.resyncWanted = false;
         void this.sync('resync requested');
       }
@@ -134,12 +133,7 @@ export class ServiceWatch {
     const message = `Cannot watch ${this.service}: ${error.message}; serving ${this.published?.length ?? 0} cached instance(s), retrying`;
     if (this.failures === 1) this.deps.logger.warn(message);
     else this.deps.logger.debug?.(message);
-    const delay = this.backoff.next();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.sync('retry');
-    }, delay);
-    this.retryTimer.unref();
+    this.retry.schedule(() => void this.sync('retry'));
   }
 
   private serveFallback(): void {
@@ -195,12 +189,9 @@ export class ServiceWatch {
   /** Adds or replaces one entry; malformed keys and values are logged and skipped (and drop what was there). */
   private apply(kv: IKeyValue): void {
     const key = kv.key.toString();
-    try {
-      this.entries.set(key, parseRegistryEntry(key, kv.value.toString(), this.service));
-    } catch (error) {
-      this.entries.delete(key);
-      this.deps.logger.warn(`Skipping invalid registry entry ${key}: ${(error as Error).message}`);
-    }
+    const instance = readRegistryEntry(key, kv.value.toString(), this.service, this.deps.logger);
+    if (instance === undefined) this.entries.delete(key);
+    else this.entries.set(key, instance);
   }
 
   /**

@@ -1,11 +1,10 @@
 import { LoggerService } from '@nestjs/common';
 import { Lease } from 'etcd3';
-import { InvalidInstanceError } from '../errors/invalid-instance.error';
-import { instanceKey } from '../instance/key-layout';
-import { ServiceInstance } from '../instance/service-instance';
-import { Backoff } from './backoff';
-import { deadlineIn, settleWithin } from './deadline';
-import { DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS } from './etcd-registry.options';
+import { InvalidInstanceError } from '../../errors/invalid-instance.error';
+import { instanceKey } from '../../instance/key-layout';
+import { ServiceInstance } from '../../instance/service-instance';
+import { Backoff, deadlineIn, settleWithin } from '@nestrpc/common';
+import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, ETCD_RETRY_BACKOFF } from './constants';
 import { EtcdKv } from './etcd-kv';
 
 interface Registration {
@@ -22,10 +21,10 @@ interface Registration {
 export class LeaseKeeper {
   private readonly registrations = new Map<string, Registration>();
   private readonly staleKeys = new Set<string>();
-  private readonly backoff = new Backoff(DEFAULT_RETRY_INITIAL_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS);
+  /** Delays and the one retry timer (unref'd) of re-grants, re-puts and stale-key deletions. */
+  private readonly retry = new Backoff(ETCD_RETRY_BACKOFF);
   private lease: Lease | undefined;
   private granting: Promise<Lease> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private recovering = false;
   private closed = false;
 
@@ -74,8 +73,7 @@ export class LeaseKeeper {
   async close(stepMs = DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.retry.cancel();
     const leases = [this.lease, await this.pendingGrant(stepMs)].filter((l): l is Lease => l !== undefined);
     this.lease = undefined;
     await Promise.all(leases.map((lease) => settleWithin(lease.revoke(deadlineIn(stepMs)), stepMs)));
@@ -89,7 +87,7 @@ export class LeaseKeeper {
       this.staleKeys.delete(key);
     } catch (error) {
       this.staleKeys.add(key);
-      this.schedule(this.backoff.next());
+      this.schedule();
       throw error;
     }
   }
@@ -123,13 +121,10 @@ export class LeaseKeeper {
     this.schedule(0);
   }
 
-  private schedule(delayMs: number): void {
-    if (this.closed || this.retryTimer !== undefined) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.reconcile();
-    }, delayMs);
-    this.retryTimer.unref();
+  /** One reconcile pass after `delayMs` (default: the next backoff delay), unless one is already due. */
+  private schedule(delayMs?: number): number | undefined {
+    if (this.closed || this.retry.pending) return undefined;
+    return this.retry.schedule(() => void this.reconcile(), delayMs);
   }
 
   /** Re-grants if needed, re-puts every registration and deletes stale keys. */
@@ -146,12 +141,11 @@ export class LeaseKeeper {
       }
       this.recovering = false;
       await Promise.all([...this.staleKeys].map((key) => this.kv.delete(key).then(() => this.staleKeys.delete(key))));
-      this.backoff.reset();
+      this.retry.reset();
     } catch (error) {
       if (this.closed) return;
-      const delay = this.backoff.next();
-      this.logger.debug?.(`Re-registration attempt failed (${(error as Error).message}); next in ${delay} ms`);
-      this.schedule(delay);
+      const delay = this.schedule();
+      this.logger.debug?.(`Re-registration attempt failed (${(error as Error).message}); ${delay === undefined ? 'a retry is already due' : `next in ${delay} ms`}`);
     }
   }
 

@@ -19,7 +19,7 @@ export async function settleWithin(work: Promise<unknown>, ms: number): Promise<
   return result;
 }
 
-/** gRPC call options with a deadline `ms` from now. */
+/** Call options with an absolute deadline `ms` from now (the shape gRPC and etcd3 take). */
 export function deadlineIn(ms: number): { deadline: number } {
   return { deadline: Date.now() + ms };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { normalizeInstance } from '../instance/normalize-instance';
+import { normalizeInstance } from '../../instance/normalize-instance';
 import { SnapshotStore } from './snapshot-store';
 
 const quiet = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };

@@ -1,0 +1,2 @@
+export * from './backoff.constants';
+export * from './backoff';

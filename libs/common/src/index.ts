@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './backoff';
+export * from './deadline';
+export * from './naming';
