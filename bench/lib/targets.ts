@@ -37,6 +37,7 @@ export function evaluateTargets(results: CellResult[]): TargetCheck[] {
   checks.push(throughput(find, 'small@64', 'nestrpc-json-metrics', OURS, 0.9, ' (metrics, reported)'));
   checks.push(throughput(find, 'small@64', 'nestrpc-json-otel', OURS, 0.9, ' (tracing without an SDK + metrics, reported)'));
   checks.push(throughput(find, 'small@64', 'nestrpc-json-limits', OURS, 0.98, ' (overload limits on, not reached, cost < 2 %)'));
+  checks.push(throughput(find, 'small@64', 'nestrpc-json-auth', OURS, 0.98, ' (token authentication, once per connection, costs < 2 % per call)'));
   return checks;
 }
 

@@ -20,6 +20,7 @@ export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json-metrics', label: 'nestrpc JSON, metrics', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: 'metrics' }) },
   { name: 'nestrpc-json-otel', label: 'nestrpc JSON, tracing (no SDK) + metrics', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: true }) },
   { name: 'nestrpc-json-limits', label: 'nestrpc JSON, overload limits on (not reached)', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { limits: true }) },
+  { name: 'nestrpc-json-auth', label: 'nestrpc JSON, token authentication', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { authenticated: true }) },
   { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },
   { name: 'nestrpc-protobuf', label: 'nestrpc protobuf', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('protobuf') },
   { name: 'nestrpc-cluster', label: 'nestrpc JSON, 2 providers (discovery + load-aware balancer)', family: 'ours', servers: 2, load: async () => (await import('./nestrpc-cluster')).nestrpcClusterSystem },

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'util';
 import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
-import { installRpcInstrumentation, RpcClient, RpcServer, RpcServerLimits, SerializerRegistry } from '@nestrpc/transport';
+import { timingSafeEqual } from 'crypto';
+import { installRpcInstrumentation, RpcClient, RpcServer, RpcServerAuthOptions, RpcServerLimits, SerializerRegistry } from '@nestrpc/transport';
 import { BenchModule } from '../nest/bench.controller';
 import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
@@ -23,6 +24,12 @@ export interface NestrpcVariant {
    * the call path when nothing is refused.
    */
   limits?: boolean;
+  /**
+   * true turns token authentication on: the client sends a credential at connection start and
+   * the server's verifier checks it (constant-time compare) before any call. It runs once per
+   * connection, so per call it should cost nothing.
+   */
+  authenticated?: boolean;
 }
 
 /** Limits that are all checked on every call and never refuse one at bench loads. */
@@ -32,27 +39,38 @@ const UNREACHED_LIMITS: RpcServerLimits = {
   methods: Object.fromEntries(['echo', 'stream'].map((pattern) => [pattern, { maxConcurrent: 1_000_000, rate: { perSecond: 1e9, burst: 1e9 }, perCaller: { perSecond: 1e9, burst: 1e9 } }])),
 };
 
+/** The bench's token and its claims: what a real verifier would look up or decode. */
+const BENCH_TOKEN = 'bench-token-0123456789abcdef';
+const BENCH_AUTH: RpcServerAuthOptions = {
+  verifyToken: ({ credential }) => {
+    const given = Buffer.from(credential ?? '');
+    const expected = Buffer.from(BENCH_TOKEN);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? { sub: 'bench' } : false;
+  },
+};
+
 /** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
   const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
   const instrumented = variant.instrumented;
   const ready = instrumented === undefined || instrumented === false ? async () => undefined : () => instrument(instrumented === true || instrumented === 'tracing', instrumented === true || instrumented === 'metrics');
+  const auth = variant.authenticated === true;
   return {
     probe: () => probeSerializer(serializer),
-    startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined)),
-    createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs)),
+    startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined, auth)),
+    createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs, auth)),
   };
 }
 
-async function startServer(heartbeatIntervalMs: number | undefined, limits: RpcServerLimits | undefined): Promise<ServerHandle> {
-  const server = new RpcServer({ host: '127.0.0.1', port: 0, heartbeatIntervalMs, limits });
+async function startServer(heartbeatIntervalMs: number | undefined, limits: RpcServerLimits | undefined, auth: boolean): Promise<ServerHandle> {
+  const server = new RpcServer({ host: '127.0.0.1', port: 0, heartbeatIntervalMs, limits, auth: auth ? BENCH_AUTH : undefined });
   const app = await NestFactory.createMicroservice(BenchModule, { strategy: server, logger: false });
   await app.listen();
   return { port: server.address().port, close: () => app.close() };
 }
 
-async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName, heartbeatIntervalMs: number | undefined): Promise<BenchClient> {
-  const client = new RpcClient({ host, port: ports[0], serializer, heartbeatIntervalMs });
+async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName, heartbeatIntervalMs: number | undefined, auth: boolean): Promise<BenchClient> {
+  const client = new RpcClient({ host, port: ports[0], serializer, heartbeatIntervalMs, credentials: auth ? BENCH_TOKEN : undefined });
   await client.connect();
   return {
     call: (payload) => firstValueFrom(client.send('echo', payload)),

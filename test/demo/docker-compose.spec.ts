@@ -72,6 +72,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('never publishes etcd (no auth, no TLS in the demo) on all host interfaces: loopback only, or not at all', () => {
+    for (const mapping of services.etcd.ports ?? []) {
+      // Short syntax: [host_ip:]host_port:container_port; without a host_ip Docker binds 0.0.0.0 (and ::).
+      const parts = String(mapping).split(':');
+      expect(`${mapping} -> ${parts.length === 3 ? parts[0] : '0.0.0.0'}`).toBe(`${mapping} -> 127.0.0.1`);
+    }
+    expect(JSON.stringify(services.etcd.ports ?? [])).not.toMatch(/0\.0\.0\.0|\[::\]/);
+  });
+
   it('publishes the consumer on port 3000, where it listens', () => {
     expect(services.consumer.ports).toContain('3000:3000');
     expect(services.consumer.environment?.HTTP_PORT).toBe('3000');

@@ -38,6 +38,9 @@ async function startConsumer(endpoints: string[], namespace: string): Promise<IN
   return app;
 }
 
+/** Per test: provider start-ups (ts-node) take 13-30 s each on a loaded 2-core machine. */
+const PROCESS_TEST_TIMEOUT_MS = 90_000;
+
 describe('server + client starters across processes with etcd', () => {
   let etcd: LocalEtcd;
   const children: TsChild[] = [];
@@ -58,7 +61,7 @@ describe('server + client starters across processes with etcd', () => {
   }
 
   async function ready(child: TsChild): Promise<void> {
-    await child.waitForLine(/READY name=/, 30_000);
+    await child.waitForLine(/READY name=/, 60_000); // three providers compiling at once on a loaded 2-core machine: > 30 s at load 20
   }
 
   beforeAll(async () => {
@@ -92,7 +95,7 @@ describe('server + client starters across processes with etcd', () => {
 
     const fromV2 = await Promise.all(Array.from({ length: 20 }, () => v2.greet('w')));
     expect(new Set(fromV2.map((g) => `${g.instance}@${g.version}`))).toEqual(new Set(['v2@2.0.0']));
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('fails calls with NoProvidersError while no provider exists, then serves once one registers', async () => {
     const ns = 'e2e-late';
@@ -104,7 +107,7 @@ describe('server + client starters across processes with etcd', () => {
     expect((error as Error).message).toContain('HelloService@^1');
     await ready(provider('late', ns));
     await waitFor(async () => (await v1.sayHello('late').catch(() => undefined)) === 'Hello, late!', 'the late provider to serve', 10_000);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('loses no idempotent call when a provider is killed with SIGKILL under load, and stops sending to it', async () => {
     const ns = 'e2e-kill';
@@ -127,7 +130,7 @@ describe('server + client starters across processes with etcd', () => {
     expect(load.completions.length).toBeGreaterThan(100);
     expect(load.completions.filter((c) => c.who === 'doomed').length).toBeGreaterThan(0);
     expect(load.completions.slice(-200).filter((c) => c.who === 'doomed')).toEqual([]);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('loses no call (not even non-idempotent ones) during a graceful rolling restart under load', async () => {
     const ns = 'e2e-rolling';
@@ -153,5 +156,5 @@ describe('server + client starters across processes with etcd', () => {
     }
     expect(load.failures).toEqual([]);
     expect(load.completions.length).toBeGreaterThan(100);
-  });
+  }, 2 * PROCESS_TEST_TIMEOUT_MS); // two more provider starts and two graceful stops (≤ 15 s each)
 });

@@ -33,14 +33,26 @@ export interface StartEtcdOptions {
    * Default false: members share our process group, so an interrupted test run takes them down.
    */
   ownSession?: boolean;
+  /** Serve TLS only (https endpoints), to clients with a certificate signed by `tls.ca`. */
+  tls?: EtcdTlsFiles;
+}
+
+/** PEM files for an etcd that only takes TLS clients with a certificate from `ca` (`--client-cert-auth`). */
+export interface EtcdTlsFiles {
+  ca: string;
+  /** Serves the client port; also the health checks' client certificate (needs serverAuth and clientAuth usage). */
+  cert: string;
+  key: string;
 }
 
 /**
  * Starts a throwaway etcd (1 or 3 members) on free loopback ports through scripts/etcd-local.sh.
+ * With `tls`, the endpoints are https:// and clients need a certificate signed by its CA.
  * Always pair with `stop()` (afterAll in a test).
  */
 export async function startEtcd(options: StartEtcdOptions = {}): Promise<LocalEtcd> {
-  const stdout = await startWithRetries(options.nodes ?? 1, options.ownSession === true && (await hasSetsid()));
+  const tls = options.tls === undefined ? [] : ['--tls', [options.tls.ca, options.tls.cert, options.tls.key].join(',')];
+  const stdout = await startWithRetries(options.nodes ?? 1, options.ownSession === true && (await hasSetsid()), tls);
   const match = /^ETCD_ENDPOINTS=(\S+) ETCD_DIR=(\S+)$/m.exec(stdout.trim());
   if (match === null) throw new Error(`Unexpected etcd-local.sh output: ${stdout}`);
   const endpoints = match[1].split(',');
@@ -77,8 +89,8 @@ async function hasSetsid(): Promise<boolean> {
   return run('sh', ['-c', 'command -v setsid']).then(() => true, () => false);
 }
 
-async function startWithRetries(nodes: number, ownSession: boolean, attempts = 3): Promise<string> {
-  const args = ['start', '--nodes', String(nodes)];
+async function startWithRetries(nodes: number, ownSession: boolean, extra: string[], attempts = 3): Promise<string> {
+  const args = ['start', '--nodes', String(nodes), ...extra];
   const [command, commandArgs] = ownSession ? ['setsid', ['--wait', SCRIPT, ...args]] : [SCRIPT, args];
   for (let attempt = 1; ; attempt++) {
     try {

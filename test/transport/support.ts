@@ -1,6 +1,6 @@
 import { once } from 'events';
 import { connect, Socket } from 'net';
-import { INestMicroservice } from '@nestjs/common';
+import { INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { RpcClient, RpcClientOptions, RpcServer, RpcServerOptions } from '@nestrpc/transport';
 import { MathModule } from './fixtures/math.module';
@@ -13,10 +13,10 @@ export interface MathHarness {
   close(): Promise<void>;
 }
 
-/** Starts the math fixture as a Nest microservice on a free loopback port. */
-export async function startMathServer(options: RpcServerOptions = {}): Promise<MathHarness> {
+/** Starts the math fixture (or another fixture `module`) as a Nest microservice on a free loopback port. */
+export async function startMathServer(options: RpcServerOptions = {}, module: Type = MathModule): Promise<MathHarness> {
   const server = new RpcServer({ host: '127.0.0.1', port: 0, ...options });
-  const app = await NestFactory.createMicroservice(MathModule, { strategy: server, logger: false });
+  const app = await NestFactory.createMicroservice(module, { strategy: server, logger: false });
   await app.listen();
   const port = server.address().port;
   const clients: RpcClient[] = [];

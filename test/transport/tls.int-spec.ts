@@ -1,24 +1,7 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { firstValueFrom } from 'rxjs';
 import { ConnectionRefusedError } from '@nestrpc/transport';
+import { selfSigned } from '../support/certificates';
 import { MathHarness, rawSocket, startMathServer } from './support';
-
-/** A throwaway self-signed certificate for 127.0.0.1, made with openssl for this run. */
-function selfSigned(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'nestrpc-tls-'));
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('transport over TLS', () => {
   const { key, cert } = selfSigned();

@@ -1,7 +1,7 @@
 import { RegistryUnavailableError } from '@nestrpc/discovery';
 import { RemoteError, SERVICE_METHOD_SEPARATOR, UnknownPatternError } from '@nestrpc/transport';
 import { CliUsageError, EXIT_ETCD_UNREACHABLE, EXIT_FAILED, EXIT_USAGE } from './cli.error';
-import { parseArgs, parseHeaders, parseTarget } from './commands/call.command';
+import { callSecurityOf, parseArgs, parseHeaders, parseTarget } from './commands/call.command';
 import { etcdOptionsOf } from './etcd-flags';
 import { age, errorJson, exitCodeOf, table } from './output';
 
@@ -20,6 +20,15 @@ describe('nestrpc CLI helpers', () => {
     expect(parseHeaders([])).toBeUndefined();
     expect(parseHeaders(['x-nestrpc-tag=canary', 'x-eq=a=b'])).toEqual({ 'x-nestrpc-tag': 'canary', 'x-eq': 'a=b' });
     expect(() => parseHeaders(['novalue'])).toThrow(/key=value/);
+  });
+
+  it('turns --token and --rpc-* into client credentials and TLS, refusing half an mTLS pair', () => {
+    expect(callSecurityOf({})).toEqual({});
+    expect(callSecurityOf({ token: 't0k' })).toEqual({ credentials: 't0k' });
+    expect(callSecurityOf({ rpcCacert: __filename, rpcCert: __filename, rpcKey: __filename }).tls).toMatchObject({ ca: expect.any(Buffer), cert: expect.any(Buffer), key: expect.any(Buffer) });
+    expect(() => callSecurityOf({ rpcCacert: __filename, rpcCert: __filename })).toThrow(/go together/);
+    expect(() => callSecurityOf({ rpcKey: __filename })).toThrow(/need --rpc-cacert/);
+    expect(() => callSecurityOf({ rpcCacert: '/does/not/exist.pem' })).toThrow(/--rpc-cacert: cannot read/);
   });
 
   it('builds the apps’ etcd options from flags, refusing bad ones', () => {

@@ -43,14 +43,15 @@ export function etcdOptionsOf(flags: EtcdFlags): EtcdConnectionOptions {
   }
   let credentials: EtcdConnectionOptions['credentials'];
   if (flags.cacert !== undefined) {
-    credentials = { rootCertificate: read(flags.cacert, '--cacert'), privateKey: flags.key === undefined ? undefined : read(flags.key, '--key'), certChain: flags.cert === undefined ? undefined : read(flags.cert, '--cert') };
+    credentials = { rootCertificate: readFlagFile(flags.cacert, '--cacert'), privateKey: flags.key === undefined ? undefined : readFlagFile(flags.key, '--key'), certChain: flags.cert === undefined ? undefined : readFlagFile(flags.cert, '--cert') };
   } else if (flags.cert !== undefined || flags.key !== undefined) {
     throw new CliUsageError('--cert and --key need --cacert');
   }
   return { hosts, namespace: flags.namespace, auth, credentials, callTimeoutMs, logger: stderrLogger };
 }
 
-function read(file: string, flag: string): Buffer {
+/** Reads a file a flag names (PEM material), as a usage error naming the flag when it cannot. */
+export function readFlagFile(file: string, flag: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {

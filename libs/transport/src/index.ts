@@ -28,6 +28,8 @@ export { StreamBackpressureError } from './errors/stream-backpressure.error';
 export { ServerDrainingError } from './errors/server-draining.error';
 export { WriteBufferFullError } from './errors/write-buffer-full.error';
 export { NotConnectedError } from './errors/not-connected.error';
+export { AuthenticationError } from './errors/authentication.error';
+export { ForbiddenError } from './errors/forbidden.error';
 export { RemoteError } from './errors/remote.error';
 export { UnknownPatternError } from './errors/unknown-pattern.error';
 export { ServerOverloadedError } from './errors/server-overloaded.error';
@@ -58,7 +60,7 @@ export { PluggableRegistry } from './pluggable/pluggable-registry';
 export { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_MISSED_HEARTBEATS } from './connection/constants';
 
 // Server.
-export { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT } from './server/constants';
+export { DEFAULT_AUTH_VERIFY_TIMEOUT_MS, DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT } from './server/constants';
 export type {
   ConnectionStats,
   RpcServerEvents,
@@ -92,6 +94,17 @@ export { currentCallScope, enableCallScopes } from './context/call-scope';
 // Server overload limits (RpcServerOptions.limits, @RpcService limits).
 export type { CallerKey, MethodLimits, RateLimit, RpcServerLimits } from './server/limits/call-limits.options';
 export { defaultCallerKey } from './server/limits/caller-key';
+
+// Authentication and identity (RpcServerOptions.auth, RpcClientOptions.credentials, RpcContext.getIdentity()).
+export type {
+  RpcAuthRequest,
+  RpcCredentials,
+  RpcIdentity,
+  RpcPeerCertificate,
+  RpcServerAuthOptions,
+  RpcTokenVerifier,
+} from './auth/rpc-identity';
+export { MAX_CREDENTIAL_BYTES } from './auth/client-credentials';
 
 // Instrumentation hooks (the observability package installs one).
 export type {

@@ -1,12 +1,13 @@
 import type { RpcClusterClient } from '@nestrpc/client';
 import { InvalidPatternError, parseMethodPattern } from '@nestrpc/common';
 import { EtcdGovernanceStore, EtcdRegistry, GovernanceSource, NoProvidersError, parseVersionRange } from '@nestrpc/discovery';
-import type { RpcRecord } from '@nestrpc/transport';
+import type { RpcClientOptions, RpcRecord } from '@nestrpc/transport';
 import { Command, Option } from 'commander';
 import { concat, Observable, of } from 'rxjs';
 import { setTimeout as sleep } from 'timers/promises';
 import { CliUsageError } from '../cli.error';
 import { CommandContext } from '../command-context';
+import { readFlagFile } from '../etcd-flags';
 import { printJson, printLine } from '../output';
 
 /** Default deadline of `nestrpc call`, ms. */
@@ -21,7 +22,14 @@ interface CallFlags {
   header: string[];
   address?: string;
   json?: boolean;
+  token?: string;
+  rpcCacert?: string;
+  rpcCert?: string;
+  rpcKey?: string;
 }
+
+/** What a call needs to reach providers that require a token or mTLS (docs/security.md). */
+export type CallSecurity = Pick<RpcClientOptions, 'credentials' | 'tls'>;
 
 /** `nestrpc call <Service.method> [args-json]`: a real call, through discovery or to one address. */
 export function callCommand(ctx: CommandContext): Command {
@@ -35,6 +43,10 @@ export function callCommand(ctx: CommandContext): Command {
     .option('--header <k=v>', 'call header (repeatable), e.g. x-nestrpc-tag=canary', collect, [])
     .option('--address <host:port>', 'call this instance directly, bypassing discovery')
     .option('--json', 'print JSON (one line per value)')
+    .addOption(new Option('--token <credential>', 'credential for providers with token authentication').env('NESTRPC_TOKEN'))
+    .addOption(new Option('--rpc-cacert <file>', "CA certificate (PEM) of the providers' TLS").env('NESTRPC_RPC_CACERT'))
+    .addOption(new Option('--rpc-cert <file>', 'client certificate (PEM) for providers with mTLS').env('NESTRPC_RPC_CERT'))
+    .addOption(new Option('--rpc-key <file>', 'client private key (PEM) for providers with mTLS').env('NESTRPC_RPC_KEY'))
     .action(async (target: string, argsJson: string, flags: CallFlags) => {
       const { service, pattern } = parseTarget(target);
       const args = parseArgs(argsJson);
@@ -44,9 +56,10 @@ export function callCommand(ctx: CommandContext): Command {
       // Loaded here, not at the top: the other commands start faster without Nest microservices.
       const { RpcRecord } = await import('@nestrpc/transport');
       const record = new RpcRecord(args, { headers, timeoutMs });
+      const security = callSecurityOf(flags);
       const print = (value: unknown) => (flags.json === true ? printJson({ result: value ?? null }) : printLine(JSON.stringify(value ?? null, null, 2)));
-      if (flags.address !== undefined) return callDirect(flags.address, pattern, record, flags.serializer, timeoutMs, print);
-      return callCluster(ctx, service, parseVersionRange(flags.version), pattern, record, flags.serializer, timeoutMs, print);
+      if (flags.address !== undefined) return callDirect(flags.address, pattern, record, flags.serializer, timeoutMs, print, security);
+      return callCluster(ctx, service, parseVersionRange(flags.version), pattern, record, flags.serializer, timeoutMs, print, security);
     });
 }
 
@@ -59,6 +72,7 @@ async function callCluster(
   serializer: string,
   timeoutMs: number,
   print: (v: unknown) => void,
+  security: CallSecurity,
 ): Promise<void> {
   const registry = new EtcdRegistry({ ...ctx.etcdOptions(), emptyPushProtection: false });
   const store = new EtcdGovernanceStore(ctx.connection());
@@ -68,7 +82,7 @@ async function callCluster(
     const rules = await store.rules(service);
     const governance: GovernanceSource = { watch: (name) => concat(of(rules), store.watch(name)) };
     const { RpcClusterClient } = await import('@nestrpc/client');
-    client = new RpcClusterClient({ service, version: range, registry: { use: registry }, governance, timeoutMs, transport: { serializer } });
+    client = new RpcClusterClient({ service, version: range, registry: { use: registry }, governance, timeoutMs, transport: { serializer, ...security } });
     await registry.connect();
     await client.connect();
     // The pool fills from the watch; give it a moment so a fresh process does not fail a call a running consumer would serve.
@@ -83,18 +97,32 @@ async function callCluster(
   }
 }
 
-async function callDirect(address: string, pattern: string, record: RpcRecord, serializer: string, timeoutMs: number, print: (v: unknown) => void): Promise<void> {
+async function callDirect(address: string, pattern: string, record: RpcRecord, serializer: string, timeoutMs: number, print: (v: unknown) => void, security: CallSecurity): Promise<void> {
   const match = /^(.+):(\d{1,5})$/.exec(address);
   if (match === null) throw new CliUsageError(`--address must be host:port, got "${address}"`);
   const host = match[1].replace(/^\[(.*)\]$/, '$1');
   const { RpcClient } = await import('@nestrpc/transport');
-  const client = new RpcClient({ host, port: Number(match[2]), serializer, timeoutMs, connectTimeoutMs: Math.min(timeoutMs, 5_000), reconnect: false });
+  const client = new RpcClient({ host, port: Number(match[2]), serializer, timeoutMs, connectTimeoutMs: Math.min(timeoutMs, 5_000), reconnect: false, ...security });
   try {
     await client.connect();
     await drain(client.send(pattern, record), print);
   } finally {
     await client.close();
   }
+}
+
+/** `--token` and the `--rpc-*` certificate files as client options; mTLS files need the CA. */
+export function callSecurityOf(flags: Pick<CallFlags, 'token' | 'rpcCacert' | 'rpcCert' | 'rpcKey'>): CallSecurity {
+  const security: CallSecurity = {};
+  if (flags.token !== undefined) security.credentials = flags.token;
+  if (flags.rpcCacert !== undefined) {
+    security.tls = { ca: readFlagFile(flags.rpcCacert, '--rpc-cacert') };
+    if ((flags.rpcCert === undefined) !== (flags.rpcKey === undefined)) throw new CliUsageError('--rpc-cert and --rpc-key go together');
+    if (flags.rpcCert !== undefined) security.tls = { ...security.tls, cert: readFlagFile(flags.rpcCert, '--rpc-cert'), key: readFlagFile(flags.rpcKey as string, '--rpc-key') };
+  } else if (flags.rpcCert !== undefined || flags.rpcKey !== undefined) {
+    throw new CliUsageError('--rpc-cert and --rpc-key need --rpc-cacert');
+  }
+  return security;
 }
 
 /** Prints every value (streams print one per value) and resolves on completion. */

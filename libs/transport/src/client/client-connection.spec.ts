@@ -12,6 +12,8 @@ import { MessageType } from '../protocol/message-type';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { resolveCallOptions } from './call-options';
 import { ClientConnection, ClientConnectionOwner } from './client-connection';
+import { HANDSHAKE_PING_SEQ } from './constants';
+import { AuthenticationError } from '../errors/authentication.error';
 
 function setup() {
   const registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
@@ -54,6 +56,47 @@ describe('ClientConnection', () => {
     holder.fake!.receive({ type: MessageType.Pong });
     expect(connection.isReady).toBe(true);
     expect(ready).toEqual(['ready']);
+  });
+
+  describe('with a credential', () => {
+    function authenticating() {
+      const registry = new SerializerRegistry(DEFAULT_SERIALIZERS);
+      const events: string[] = [];
+      const closedWith: (Error | undefined)[] = [];
+      const holder: { fake?: FakeFramedConnection } = {};
+      const host: ClientConnectionOwner = {
+        address: 'a',
+        codec: new PayloadCodec(registry),
+        logger: new Logger('t'),
+        onReady: () => events.push('ready'),
+        onGoAway: () => undefined,
+        onClosed: (_, error) => closedWith.push(error),
+      };
+      const connection = new ClientConnection(host, registry.use('json'), FakeFramedConnection.factory(holder), 'tok');
+      return { connection, fake: holder.fake!, events, closedWith, registry };
+    }
+
+    it('sends it on the handshake PING (id 1) and is ready only on the PONG to that PING', () => {
+      const { connection, fake, events } = authenticating();
+      expect(fake.frames).toMatchObject([{ type: MessageType.Ping, seq: HANDSHAKE_PING_SEQ, meta: { credential: 'tok' } }]);
+      // A server heartbeat PING, or a heartbeat PONG, is no acceptance.
+      fake.receive({ type: MessageType.Ping, seq: 0 });
+      fake.receive({ type: MessageType.Pong, seq: 0 });
+      expect(connection.isReady).toBe(false);
+      fake.receive({ type: MessageType.Pong, seq: HANDSHAKE_PING_SEQ });
+      expect(connection.isReady).toBe(true);
+      expect(events).toEqual(['ready']);
+    });
+
+    it("surfaces the server's refusal (ERROR for id 0) as the close reason, typed, and is never ready", () => {
+      const { connection, fake, events, closedWith, registry } = authenticating();
+      const body = registry.get(1).serialize(toTransportErrorPayload(new AuthenticationError('Credential refused')), { pattern: '', kind: 'transport-error' });
+      fake.receive({ type: MessageType.Error, seq: 0, serializerId: 1, flags: FrameFlags.TransportError, body: Buffer.from(body) });
+      expect(connection.isReady).toBe(false);
+      expect(events).toEqual([]);
+      expect(closedWith[0]).toBeInstanceOf(AuthenticationError);
+      expect(closedWith[0]).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Credential refused', retryable: false });
+    });
   });
 
   it('writes the resolved options to the wire: time left, idempotent flag, merged headers, trace context', () => {

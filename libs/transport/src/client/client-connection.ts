@@ -16,6 +16,7 @@ import { Serializer } from '../serializers/serializer';
 import { remainingMs, ResolvedCallOptions, toWire } from './call-options';
 import { PendingCall, PendingCalls } from './pending-calls';
 import { endProbeWith, rpcInstrumentation } from '../instrumentation/instrumentation-hub';
+import { HANDSHAKE_PING_SEQ } from './constants';
 
 const NOOP = (): void => undefined;
 
@@ -43,15 +44,23 @@ export class ClientConnection implements ConnectionHandler {
   private ready = false;
   /** From GOAWAY: the server ran no request with a higher sequence id. */
   private goAwayLastSeq: number | undefined;
+  /** Sent a credential: ready only once the server answers the handshake PING (it verified it). */
+  private readonly authenticating: boolean;
+  /** Why the server refused the whole connection (an ERROR with sequence id 0, e.g. AuthenticationError). */
+  private refusedWith: RpcError | undefined;
 
   constructor(
     private readonly owner: ClientConnectionOwner,
     private readonly serializer: Serializer,
     createConnection: (handler: ConnectionHandler) => FramedConnection,
+    credential?: string,
   ) {
     this.connection = createConnection(this);
+    this.authenticating = credential !== undefined;
     // Any answer proves the peer speaks the protocol; a black hole that accepted TCP never answers.
-    this.connection.send({ type: MessageType.Ping });
+    // With a credential, the PONG to this PING is the server's "authenticated" (docs/protocol.md).
+    if (credential === undefined) this.connection.send({ type: MessageType.Ping });
+    else this.connection.send({ type: MessageType.Ping, seq: HANDSHAKE_PING_SEQ, meta: { credential } });
   }
 
   get isReady(): boolean {
@@ -133,9 +142,14 @@ export class ClientConnection implements ConnectionHandler {
     this.connection.write(this.owner.codec.encode(this.serializer, { type: MessageType.Event, seq: 0, flags, meta, value: data, kind: 'event', pattern }));
   }
 
-  onPeerHeard(): void {
-    this.ready = true;
-    this.owner.onReady(this);
+  onPeerHeard(_connection: FramedConnection, frame: Frame): void {
+    // A server refusing the connection speaks first with its refusal: that is no "ready".
+    if (this.authenticating || isConnectionError(frame)) return;
+    this.becomeReady();
+  }
+
+  onPong(frame: Frame): void {
+    if (!this.ready && this.authenticating && frame.seq === HANDSHAKE_PING_SEQ) this.becomeReady();
   }
 
   onFrame(frame: Frame): void {
@@ -156,6 +170,7 @@ export class ClientConnection implements ConnectionHandler {
         return;
       case MessageType.Error:
       case MessageType.StreamError: {
+        if (isConnectionError(frame)) return this.onRefused(frame);
         const call = this.pending.take(frame.seq);
         if (call !== undefined) call.callback({ err: this.decodeError(call, frame), isDisposed: true });
         return;
@@ -170,10 +185,34 @@ export class ClientConnection implements ConnectionHandler {
   }
 
   onClose(error: Error | undefined): void {
+    const refused = this.refusedWith;
+    if (refused !== undefined) {
+      // Nothing ran: every call fails with the server's reason (e.g. AuthenticationError), typed.
+      this.failAll(refused);
+      return this.owner.onClosed(this, refused);
+    }
     const reason = error instanceof ConnectionClosedError ? error.reason : error?.message ?? `${this.owner.address} closed the connection`;
     const closed = new ConnectionClosedError(reason, { cause: error, written: true });
     this.failAll(closed);
     this.owner.onClosed(this, error);
+  }
+
+  private becomeReady(): void {
+    this.ready = true;
+    this.owner.onReady(this);
+  }
+
+  /** The server refused the connection (it closes it next): remember why, so the close reports it. */
+  private onRefused(frame: Frame): void {
+    let payload: unknown;
+    try {
+      payload = this.owner.codec.decode(frame, '', 'transport-error');
+    } catch (err) {
+      payload = { code: 'REMOTE_ERROR', message: (err as Error).message };
+    }
+    this.refusedWith = fromTransportErrorPayload(payload, this.owner.address);
+    this.owner.logger.warn?.(`${this.owner.address} refused the connection: ${this.refusedWith.message}`);
+    this.connection.close();
   }
 
   /**
@@ -229,6 +268,11 @@ export class ClientConnection implements ConnectionHandler {
     this.connection.send({ type: MessageType.Cancel, seq: call.seq });
     call.callback({ err: new RpcTimeoutError(call.pattern, call.timeoutMs), isDisposed: true });
   }
+}
+
+/** An ERROR for no call (sequence id 0) from the transport: the server refuses the whole connection. */
+function isConnectionError(frame: Frame): boolean {
+  return frame.type === MessageType.Error && frame.seq === 0 && (frame.flags & FrameFlags.TransportError) !== 0;
 }
 
 /**

@@ -14,3 +14,8 @@ export const RECONNECT_BACKOFF = {
   multiplier: DEFAULT_RECONNECT_MULTIPLIER,
   jitter: DEFAULT_RECONNECT_JITTER,
 } as const;
+/**
+ * Sequence id of the handshake PING that carries a credential: its PONG, and only its PONG,
+ * says the server accepted the credential (heartbeat PINGs use 0).
+ */
+export const HANDSHAKE_PING_SEQ = 1;

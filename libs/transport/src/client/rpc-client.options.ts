@@ -3,6 +3,7 @@ import { ConnectionOptions } from 'tls';
 import { FramedConnectionOptions } from '../connection/framed-connection.options';
 import { SerializerLike } from '../serializers/serializer-registry';
 import { BackoffOptions } from './backoff';
+import { RpcCredentials } from '../auth/rpc-identity';
 
 export interface RpcClientOptions
   extends Pick<FramedConnectionOptions, 'maxFrameBytes' | 'heartbeatIntervalMs' | 'missedHeartbeats' | 'idleTimeoutMs' | 'maxWriteBufferBytes'> {
@@ -20,8 +21,14 @@ export interface RpcClientOptions
   reconnect?: BackoffOptions | false;
   /** Headers sent with every call (merged under the per-call ones). */
   headers?: Record<string, string>;
-  /** Connect with TLS using these options (ca, cert, key, servername, ...). */
+  /** Connect with TLS using these options (ca, cert, key, servername, ...); `cert` + `key` for mTLS. */
   tls?: ConnectionOptions;
+  /**
+   * Credential sent once per connection, in the handshake, to a server with `auth`: a string,
+   * or a function (sync or async) called for each new connection. A refused one fails the
+   * connection and its calls with AuthenticationError.
+   */
+  credentials?: RpcCredentials;
   /** Full control over the socket (proxies, Unix sockets, custom TLS). Must return a connecting socket. */
   socketFactory?: (options: { host: string; port: number }) => Socket;
 }

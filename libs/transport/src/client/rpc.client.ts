@@ -9,6 +9,8 @@ import { PayloadCodec } from '../codec/payload-codec';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
 import { ConnectTimeoutError } from '../errors/connect-timeout.error';
+import { AuthenticationError } from '../errors/authentication.error';
+import { resolveCredential } from '../auth/client-credentials';
 import { ConnectionClosedError } from '../errors/connection-closed.error';
 import { ConnectionRefusedError } from '../errors/connection-refused.error';
 import { InvalidMessageError } from '../errors/invalid-message.error';
@@ -228,7 +230,8 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
         // A failed attempt while reconnecting changes nothing: the client is still reconnecting.
         if (this.lastStatus !== 'reconnecting') this.setStatus('disconnected');
         this.scheduleReconnect();
-        reject(error instanceof ConnectionRefusedError ? error : new ConnectionRefusedError(this.address, error));
+        // A refused credential is final for this attempt and says why; anything else is "could not connect".
+        reject(error instanceof ConnectionRefusedError || error instanceof AuthenticationError ? error : new ConnectionRefusedError(this.address, error));
       };
       const timer = setTimeout(() => fail(new ConnectTimeoutError(this.address, connectTimeoutMs, stage)), connectTimeoutMs);
       timer.unref();
@@ -238,7 +241,8 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
       const onEarlyClose = () => fail(new Error('socket closed while connecting'));
       socket.once('close', onEarlyClose);
       this.abortAttempt = () => fail(new Error('client closed while connecting'));
-      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
+      const start = (credential: string | undefined) => {
+        if (settled) return;
         socket.off('error', onError);
         socket.off('close', onEarlyClose);
         if (this.closedByUser) return fail(new Error('client closed while connecting'));
@@ -262,7 +266,17 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
             else this.onClosed(connection, error);
           },
         };
-        this.current = new ClientConnection(handshake, this.bodySerializer, (handler) => this.frame(socket, handler));
+        try {
+          this.current = new ClientConnection(handshake, this.bodySerializer, (handler) => this.frame(socket, handler), credential);
+        } catch (err) {
+          fail(err as Error); // e.g. a credential too large for its metadata entry: fail now, not at the connect timeout
+        }
+      };
+      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
+        stage = 'handshake';
+        // Asked per connection (inside connectTimeoutMs), so a provider can hand out a fresh token each time.
+        if (this.options.credentials === undefined) start(undefined);
+        else resolveCredential(this.options.credentials).then(start, fail);
       });
     });
   }

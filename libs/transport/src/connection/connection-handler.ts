@@ -10,5 +10,9 @@ export interface ConnectionHandler {
   /** True while calls are in flight, so the idle timer leaves the connection alone. */
   isBusy?(connection: FramedConnection): boolean;
   /** Called once, when the first whole frame (of any type, heartbeats included) arrives: the peer speaks the protocol. */
-  onPeerHeard?(connection: FramedConnection): void;
+  onPeerHeard?(connection: FramedConnection, frame: Frame): void;
+  /** A PING arrived; return false to leave it unanswered (the owner answers later, or never). Default: answered with PONG. */
+  onPing?(frame: Frame, connection: FramedConnection): boolean;
+  /** A PONG arrived (after the connection noted it as life). */
+  onPong?(frame: Frame, connection: FramedConnection): void;
 }

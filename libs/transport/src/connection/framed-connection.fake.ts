@@ -50,9 +50,11 @@ export class FakeFramedConnection {
   receive(frame: OutgoingFrame): void {
     const bytes = encodeFrame(frame);
     new FrameDecoder({}).feed(bytes, (decoded) => {
-      this.handler.onPeerHeard?.(this as unknown as FramedConnection);
-      // Like the real connection, heartbeats never reach the handler.
-      if (decoded.type !== MessageType.Ping && decoded.type !== MessageType.Pong) this.handler.onFrame(decoded, this as unknown as FramedConnection);
+      const self = this as unknown as FramedConnection;
+      this.handler.onPeerHeard?.(self, decoded);
+      // Like the real connection, heartbeats never reach onFrame.
+      if (decoded.type === MessageType.Pong) this.handler.onPong?.(decoded, self);
+      else if (decoded.type !== MessageType.Ping) this.handler.onFrame(decoded, self);
     });
   }
 

@@ -255,7 +255,7 @@ export class FramedConnection {
     this.framesDispatched++;
     if (!this.peerHeard) {
       this.peerHeard = true;
-      this.handler.onPeerHeard?.(this);
+      this.handler.onPeerHeard?.(this, frame);
     }
     // Server side, with the write buffer full: stop starting work (and reading) until it drains.
     // PING/PONG and CANCEL still go through: they free resources or cost a few bytes.
@@ -280,10 +280,13 @@ export class FramedConnection {
   private dispatchNow(frame: Frame): void {
     switch (frame.type) {
       case MessageType.Ping:
+        // The owner may withhold the answer (a server authenticating the client answers its handshake PING itself).
+        if (this.handler.onPing !== undefined && !this.handler.onPing(frame, this)) return;
         // Not while the buffer is full: a peer that floods PINGs and never reads must not grow it.
         if (this.writableBytes < this.maxWriteBufferBytes) this.send({ type: MessageType.Pong, seq: frame.seq });
         return;
       case MessageType.Pong:
+        this.handler.onPong?.(frame, this);
         return;
       default:
         this.active = true;

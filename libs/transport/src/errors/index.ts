@@ -22,5 +22,7 @@ export * from './not-connected.error';
 export * from './remote.error';
 export * from './unknown-pattern.error';
 export * from './server-overloaded.error';
+export * from './authentication.error';
+export * from './forbidden.error';
 export * from './transport-errors';
 export * from './invalid-message.error';

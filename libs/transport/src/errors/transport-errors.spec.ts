@@ -5,15 +5,18 @@ import { ServerDrainingError } from './server-draining.error';
 import { ServerOverloadedError } from './server-overloaded.error';
 import { fromTransportErrorPayload, toTransportErrorPayload } from './transport-errors';
 import { UnknownPatternError } from './unknown-pattern.error';
+import { AuthenticationError } from './authentication.error';
+import { ForbiddenError } from './forbidden.error';
 
 describe('transport error payloads', () => {
   it('round-trip to the same typed error', () => {
-    const cases = [new ServerDrainingError('a:1'), new ServerOverloadedError('busy'), new UnknownPatternError('nope'), new ResponseDroppedError('nope'), new StreamBackpressureError('nope')];
+    const cases = [new ServerDrainingError('a:1'), new ServerOverloadedError('busy'), new UnknownPatternError('nope'), new ResponseDroppedError('nope'), new StreamBackpressureError('nope'), new AuthenticationError('Token expired'), new ForbiddenError()];
     for (const error of cases) {
       const back = fromTransportErrorPayload(toTransportErrorPayload(error, 'nope'), 'a:1');
       expect(back).toBeInstanceOf(error.constructor);
       expect(back.code).toBe(error.code);
       expect(back.retryable).toBe(error.retryable);
+      expect(back.message).toBe(error.message);
     }
   });
 

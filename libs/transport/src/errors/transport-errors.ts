@@ -7,6 +7,8 @@ import { RpcError } from './rpc.error';
 import { ServerDrainingError } from './server-draining.error';
 import { OverloadReason, ServerOverloadedError } from './server-overloaded.error';
 import { UnknownPatternError } from './unknown-pattern.error';
+import { AuthenticationError } from './authentication.error';
+import { ForbiddenError } from './forbidden.error';
 
 /** Body of an ERROR frame flagged TransportError. */
 export interface TransportErrorPayload {
@@ -49,6 +51,10 @@ export function fromTransportErrorPayload(payload: unknown, address: string): Rp
       return new ResponseDroppedError(p.pattern ?? '?');
     case 'STREAM_BACKPRESSURE':
       return new StreamBackpressureError(p.pattern ?? '?');
+    case 'UNAUTHENTICATED':
+      return new AuthenticationError(p.message);
+    case 'FORBIDDEN':
+      return new ForbiddenError(p.message, p.pattern);
     default:
       return new RemoteError(payload);
   }

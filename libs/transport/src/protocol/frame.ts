@@ -11,6 +11,8 @@ export interface FrameMetadata {
   tracestate?: string;
   /** Service version the call is addressed to (version routing in the server starter). */
   version?: string;
+  /** The client's credential (handshake PING only): verified once per connection, never logged. */
+  credential?: string;
   /** User headers (string → string). */
   headers?: Record<string, string>;
 }

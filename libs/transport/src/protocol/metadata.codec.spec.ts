@@ -47,8 +47,14 @@ describe('metadata codec', () => {
   });
 
   it('skips unknown tags, including ones after known entries', () => {
-    const bytes = Buffer.concat([entry(200, Buffer.from('future')), encodeMetadata({ pattern: 'p' }), entry(7, Buffer.alloc(0))]);
+    const bytes = Buffer.concat([entry(200, Buffer.from('future')), encodeMetadata({ pattern: 'p' }), entry(99, Buffer.alloc(0))]);
     expect(decodeMetadata(bytes, 0, bytes.length)).toEqual({ pattern: 'p' });
+  });
+
+  it('round-trips the handshake credential (tag 7); a peer that predates it skips the entry', () => {
+    const bytes = encodeMetadata({ credential: 'tøken' });
+    expect(bytes[0]).toBe(MetaTag.Credential);
+    expect(decodeMetadata(bytes, 0, bytes.length)).toEqual({ credential: 'tøken' });
   });
 
   it('decodes only the given range of a larger buffer', () => {

@@ -15,6 +15,8 @@ export enum MetaTag {
   Version = 5,
   /** value = keyLength:u8 key value (both UTF-8) */
   Header = 6,
+  /** The client's credential, on its handshake PING only (docs/protocol.md, Authentication). */
+  Credential = 7,
 }
 
 const ENTRY_HEAD = 3;
@@ -45,6 +47,7 @@ export function metadataSize(meta: FrameMetadata | undefined): number {
   if (meta.traceparent !== undefined) size += entrySize(MetaTag.Traceparent, Buffer.byteLength(meta.traceparent, 'utf8'));
   if (meta.tracestate !== undefined) size += entrySize(MetaTag.Tracestate, Buffer.byteLength(meta.tracestate, 'utf8'));
   if (meta.version !== undefined) size += entrySize(MetaTag.Version, Buffer.byteLength(meta.version, 'utf8'));
+  if (meta.credential !== undefined) size += entrySize(MetaTag.Credential, Buffer.byteLength(meta.credential, 'utf8'));
   if (meta.headers !== undefined) {
     for (const key of Object.keys(meta.headers)) {
       size += entrySize(MetaTag.Header, 1 + headerKeyBytes(key) + Buffer.byteLength(String(meta.headers[key]), 'utf8'));
@@ -77,6 +80,7 @@ export function writeMetadata(meta: FrameMetadata, out: Buffer, offset: number):
   if (meta.traceparent !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Traceparent, meta.traceparent);
   if (meta.tracestate !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Tracestate, meta.tracestate);
   if (meta.version !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Version, meta.version);
+  if (meta.credential !== undefined) pos = writeUtf8Entry(out, pos, MetaTag.Credential, meta.credential);
   if (meta.headers !== undefined) {
     for (const key of Object.keys(meta.headers)) {
       const keyStart = pos + ENTRY_HEAD + 1;
@@ -127,6 +131,9 @@ export function decodeMetadata(buf: Buffer, start: number, end: number): FrameMe
         break;
       case MetaTag.Version:
         meta.version = buf.toString('utf8', valueStart, valueEnd);
+        break;
+      case MetaTag.Credential:
+        meta.credential = buf.toString('utf8', valueStart, valueEnd);
         break;
       case MetaTag.Header: {
         if (length < 1) throw new ProtocolError('Empty header entry');

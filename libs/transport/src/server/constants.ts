@@ -42,3 +42,5 @@ export const DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
  * key take ~150 bytes, so 10 000 callers cost ~1.5 MB whatever the number of distinct callers.
  */
 export const DEFAULT_MAX_TRACKED_CALLERS = 10_000;
+/** Server default for `auth.verifyTimeoutMs`: a token verifier that has not answered in this many ms refuses the connection. */
+export const DEFAULT_AUTH_VERIFY_TIMEOUT_MS = 5_000;

@@ -1,7 +1,8 @@
 import { ForbiddenException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { RpcTimeoutError } from '../errors/timeout.error';
-import { toErrorPayload } from './error-payload';
+import { ForbiddenError } from '../errors/forbidden.error';
+import { forbiddenErrorOf, toErrorPayload } from './error-payload';
 
 describe('toErrorPayload', () => {
   it('makes Errors serializable and keeps other payloads as they are', () => {
@@ -17,5 +18,24 @@ describe('toErrorPayload', () => {
 
   it('keeps the code and retryability of nestrpc errors', () => {
     expect(toErrorPayload(new RpcTimeoutError('p', 5))).toMatchObject({ status: 'error', code: 'TIMEOUT', retryable: false });
+  });
+});
+
+describe('forbiddenErrorOf', () => {
+  it.each([
+    ["Nest's guard denial (RpcException)", new RpcException('Forbidden resource')],
+    ['the payload its exception filter makes of it', { status: 'error', message: 'Forbidden resource' }],
+    ["the starters' ForbiddenException", new ForbiddenException('Forbidden resource')],
+    ['a ForbiddenError', new ForbiddenError()],
+  ])('types %s as ForbiddenError', (_, error) => {
+    expect(forbiddenErrorOf(error, 'p')).toBeInstanceOf(ForbiddenError);
+  });
+
+  it.each([
+    ['another RpcException', new RpcException({ code: 'E' })],
+    ['a payload with more fields', { status: 'error', message: 'Forbidden resource', code: 'MINE' }],
+    ['another HttpException', new RpcTimeoutError('p', 1)],
+  ])('leaves %s alone', (_, error) => {
+    expect(forbiddenErrorOf(error, 'p')).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { TlsOptions } from 'tls';
 import { FramedConnectionOptions } from '../connection/framed-connection.options';
 import { SerializerLike } from '../serializers/serializer-registry';
 import { RpcServerLimits } from './limits/call-limits.options';
+import { RpcServerAuthOptions } from '../auth/rpc-identity';
 
 export interface RpcServerOptions
   extends Pick<FramedConnectionOptions, 'maxFrameBytes' | 'heartbeatIntervalMs' | 'missedHeartbeats' | 'maxWriteBufferBytes' | 'frameTimeoutMs'> {
@@ -43,8 +44,18 @@ export interface RpcServerOptions
   limits?: RpcServerLimits;
   /** How long drain() (graceful stop; the server starter's shutdown) lets calls finish. close() does not wait. Default 10 000 ms. */
   drainTimeoutMs?: number;
-  /** Serve TLS with these options (key, cert, ca, requestCert, ...). */
+  /**
+   * Serve TLS with these options (key, cert, ca, ...). mTLS: `requestCert: true` with `ca` the
+   * clients' CA; Node's default `rejectUnauthorized: true` then refuses clients without a valid
+   * certificate during the handshake, and the verified certificate becomes the caller's identity.
+   */
   tls?: TlsOptions;
+  /**
+   * Token authentication: every connection's credential (sent by the client's `credentials`)
+   * goes to `verifyToken` before any call on it runs; refused connections are closed with
+   * AuthenticationError. See docs/security.md.
+   */
+  auth?: RpcServerAuthOptions;
   /** Full control over the listening socket (e.g. a pre-bound server); overrides `tls`. */
   serverFactory?: (onConnection: (socket: Socket) => void) => NetServer;
 }

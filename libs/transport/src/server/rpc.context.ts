@@ -1,10 +1,13 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { FrameMetadata } from '../protocol/frame';
+import { RpcIdentity } from '../auth/rpc-identity';
 
 /** Per-call state the server keeps; the context exposes it to handlers. */
 export interface ServerCallState {
   readonly seq: number;
   readonly peer: string;
+  /** Established once per connection (token verifier or verified client certificate). */
+  readonly identity?: RpcIdentity;
   readonly receivedAt: number;
   readonly idempotent: boolean;
   controller: AbortController | undefined;
@@ -53,6 +56,14 @@ export class RpcContext extends BaseRpcContext<RpcContextArgs> {
   /** Remote address:port of the caller. */
   getPeer(): string {
     return this.args[1].peer;
+  }
+
+  /**
+   * Who is calling: the token verifier's claims or the verified client certificate, or
+   * undefined on a connection that established neither (no auth configured).
+   */
+  getIdentity(): RpcIdentity | undefined {
+    return this.args[1].identity;
   }
 
   getSequenceId(): number {

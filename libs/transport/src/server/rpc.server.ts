@@ -157,7 +157,11 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return this.draining;
   }
 
-  private get handshakeTimeoutMs(): number {
+  get auth(): RpcServerOptions['auth'] {
+    return this.options.auth;
+  }
+
+  get handshakeTimeoutMs(): number {
     return this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   }
 

@@ -24,6 +24,11 @@ import { RpcContext, ServerCallState } from './rpc.context';
 import { CallProbe } from '../instrumentation/rpc-instrumentation';
 import { CallLimiter, CallPermit } from './limits/call-limiter';
 import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
+import { AuthenticationError } from '../errors/authentication.error';
+import { certificateIdentity, verifiedPeerCertificate } from '../auth/peer-certificate';
+import { RpcIdentity, RpcServerAuthOptions } from '../auth/rpc-identity';
+import { ServerAuthGate } from '../auth/server-auth-gate';
+import { forbiddenErrorOf } from './error-payload';
 
 /** What a connection needs from the server that owns it. */
 export interface ServerConnectionOwner {
@@ -34,6 +39,10 @@ export interface ServerConnectionOwner {
   readonly logger: LoggerService;
   /** For lines a peer can trigger at will: one per reason per window, with a count. */
   readonly limitedLog: LogLimiter;
+  /** Token authentication: when set, no call runs before its verifier accepts the connection. */
+  readonly auth?: RpcServerAuthOptions;
+  /** Bounds the whole authentication handshake (ms; 0 = none). */
+  readonly handshakeTimeoutMs?: number;
   isDraining(): boolean;
   findRequestHandler(pattern: string): MessageHandler | undefined;
   dispatchEvent(pattern: string, data: unknown, context: RpcContext): void;
@@ -60,12 +69,24 @@ export class ServerConnection implements ConnectionHandler {
   private readonly inFlight = new Map<number, InFlight>();
   /** Highest request sequence id received; GOAWAY tells the client every later one was not run. */
   private lastSeq = 0;
+  /** Who is calling: from the verified client certificate at once, from the token verifier once it accepts. */
+  private identity: RpcIdentity | undefined;
+  /** Present while token authentication is required and not yet done (undefined: calls are taken). */
+  private gate: ServerAuthGate | undefined;
 
   constructor(
     private readonly owner: ServerConnectionOwner,
     createConnection: (handler: ConnectionHandler) => FramedConnection,
   ) {
     this.connection = createConnection(this);
+    const certificate = verifiedPeerCertificate(this.connection.socket);
+    this.identity = certificateIdentity(certificate);
+    if (owner.auth !== undefined) {
+      this.gate = new ServerAuthGate(owner.auth, this.peer, certificate, {
+        accept: (identity, pingSeq) => this.onAuthenticated(identity, pingSeq),
+        reject: (error, cause) => this.refuseConnection(error, cause),
+      }, owner.handshakeTimeoutMs ?? 0);
+    }
     rpcInstrumentation()?.serverConnectionOpened?.(this.connection.socket);
   }
 
@@ -98,6 +119,8 @@ export class ServerConnection implements ConnectionHandler {
 
   onFrame(frame: Frame): void {
     rpcInstrumentation()?.serverFrameIn?.();
+    // Nothing but the handshake PING before the verifier accepts: a call here never reaches a handler.
+    if (this.gate !== undefined) return this.beforeAuthentication(frame);
     switch (frame.type) {
       case MessageType.Request:
         return this.onRequest(frame);
@@ -111,10 +134,37 @@ export class ServerConnection implements ConnectionHandler {
     }
   }
 
+  /** The connection answers a PING only when the authentication handshake allows it. */
+  onPing(frame: Frame): boolean {
+    return this.gate === undefined || this.gate.onPing(frame);
+  }
+
   onClose(error: Error | undefined): void {
+    this.gate?.dispose();
     for (const seq of [...this.inFlight.keys()]) this.cancel(seq);
     rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket, error);
     this.owner.onConnectionClosed(this, error);
+  }
+
+  private beforeAuthentication(frame: Frame): void {
+    const gate = this.gate as ServerAuthGate;
+    if (frame.type === MessageType.Request) this.refuse(frame, new AuthenticationError('Not authenticated: the call was not run'));
+    gate.refuseEarly(`${MessageType[frame.type]} frame`);
+  }
+
+  private onAuthenticated(identity: RpcIdentity, pingSeq: number): void {
+    this.identity = identity;
+    this.gate = undefined;
+    this.connection.send({ type: MessageType.Pong, seq: pingSeq });
+  }
+
+  /** Authentication failed: one connection-level ERROR (seq 0) the client surfaces, then close. */
+  private refuseConnection(error: AuthenticationError, cause: unknown): void {
+    const why = cause === undefined ? '' : ` (verifier: ${(cause as Error)?.message ?? String(cause)})`;
+    this.owner.limitedLog.warn('auth-refused', `Refusing ${this.peer}: ${error.message}${why}`);
+    if (!this.connection.isOpen) return;
+    this.sendTransportError(0, this.serializerFor(0), error);
+    this.connection.close();
   }
 
   private onRequest(frame: Frame): void {
@@ -135,6 +185,7 @@ export class ServerConnection implements ConnectionHandler {
       pattern,
       serializer: this.serializerFor(frame.serializerId),
       peer: this.peer,
+      identity: this.identity,
       receivedAt: Date.now(),
       idempotent: (frame.flags & FrameFlags.Idempotent) !== 0,
       controller: undefined,
@@ -228,7 +279,10 @@ export class ServerConnection implements ConnectionHandler {
   private finishWithError(call: InFlight, err: unknown, type: MessageType): void {
     if (call.cancelled) return;
     call.failure = err;
-    this.answer(call, type, toErrorPayload(err), 'error');
+    // A guard's denial goes back typed (ForbiddenError), not as a bare payload the caller must recognise.
+    const forbidden = forbiddenErrorOf(err, call.pattern);
+    if (forbidden !== undefined) this.sendTransportError(call.seq, call.serializer, forbidden, call.pattern, type);
+    else this.answer(call, type, toErrorPayload(err), 'error');
     this.settle(call);
   }
 
@@ -292,7 +346,7 @@ export class ServerConnection implements ConnectionHandler {
       this.owner.limitedLog.error(`event-${(err as RpcError).code ?? 'undecodable'}`, `Dropping event "${pattern}" from ${this.peer}: ${(err as Error).message}`);
       return;
     }
-    const call: ServerCallState = { seq: frame.seq, peer: this.peer, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
+    const call: ServerCallState = { seq: frame.seq, peer: this.peer, identity: this.identity, receivedAt: Date.now(), idempotent: false, controller: undefined, cancelled: false };
     const probe = rpcInstrumentation()?.serverCall?.({ pattern, meta: frame.meta, peer: this.peer, kind: 'event' });
     if (probe === undefined) return this.owner.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
     if (probe.run === undefined) this.owner.dispatchEvent(pattern, data, new RpcContext(frame.meta, call));
