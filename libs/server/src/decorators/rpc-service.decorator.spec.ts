@@ -1,3 +1,4 @@
+import { InvalidServiceNameError } from '@nestrpc/common';
 import { RPC_SERVICE_METADATA } from '../constants';
 import { RpcService, RpcServiceMetadata } from './rpc-service.decorator';
 
@@ -9,13 +10,13 @@ describe('@RpcService', () => {
   it('records the contract, its name and the defaults (1.0.0, weight 1, no tags)', () => {
     @RpcService(HelloService)
     class Hello {}
-    expect(metadataOf(Hello)).toEqual({ contract: HelloService, service: 'HelloService', version: '1.0.0', weight: 1, tags: [] });
+    expect(metadataOf(Hello)).toEqual({ contract: HelloService, service: 'HelloService', version: '1.0.0', weight: 1, tags: [], limits: {} });
   });
 
   it('takes version, weight, tags and an explicit service name', () => {
     @RpcService(HelloService, { version: '2.1.0-rc.1', weight: 0, tags: ['canary'], name: 'Greeter' })
     class Hello {}
-    expect(metadataOf(Hello)).toEqual({ contract: HelloService, service: 'Greeter', version: '2.1.0-rc.1', weight: 0, tags: ['canary'] });
+    expect(metadataOf(Hello)).toEqual({ contract: HelloService, service: 'Greeter', version: '2.1.0-rc.1', weight: 0, tags: ['canary'], limits: {} });
   });
 
   it.each(['1.0', '^1.0.0', 'v1.0.0', ' 1.0.0', 'latest'])('rejects version %j at decoration time: a service serves one exact version', (version) => {
@@ -28,7 +29,7 @@ describe('@RpcService', () => {
   });
 
   it('rejects a service name that cannot be a wire pattern prefix (the "." is the separator)', () => {
-    expect(() => RpcService(HelloService, { name: 'a.b' })).toThrow(TypeError);
+    expect(() => RpcService(HelloService, { name: 'a.b' })).toThrow(InvalidServiceNameError);
   });
 
   it('leaves undecorated classes without metadata (the explorer skips them)', () => {

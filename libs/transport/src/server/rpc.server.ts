@@ -80,6 +80,8 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
       get limiter() {
         return limiter();
       },
+      auth: options.auth,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       logger: this.logger,
       limitedLog: this.limitedLog,
       isDraining: () => this.draining,
