@@ -21,6 +21,10 @@ export {
   DEFAULT_BACKOFF_MULTIPLIER,
 } from './backoff/backoff.constants';
 
+// One shape for every pluggable part (serializers, balancers, cluster strategies).
+export type { PluggableClass, PluggableSpec, UnknownPluggable } from './pluggable/pluggable-registry';
+export { PluggableRegistry } from './pluggable/pluggable-registry';
+
 // Deadlines.
 export { deadlineIn, settleWithin, withDeadline } from './deadline/deadline';
 

@@ -53,8 +53,9 @@ export { DEFAULT_SERIALIZERS, SerializerRegistry } from './serializers/serialize
 export { ENVELOPE_TYPE_NAME, envelopeRoot, envelopeType } from './serializers/protobuf-envelope.schema';
 
 // The one shape of every pluggable part (serializers here; balancers and cluster strategies follow it).
-export type { PluggableClass, PluggableSpec, UnknownPluggable } from './pluggable/pluggable-registry';
-export { PluggableRegistry } from './pluggable/pluggable-registry';
+// The pluggable registry lives in @nestrpc/common (balancers use it too); re-exported, the same class.
+export type { PluggableClass, PluggableSpec, UnknownPluggable } from '@nestrpc/common';
+export { PluggableRegistry } from '@nestrpc/common';
 
 // Connection defaults the starters reuse.
 export { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_MISSED_HEARTBEATS } from './connection/constants';

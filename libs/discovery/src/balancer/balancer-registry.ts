@@ -1,3 +1,4 @@
+import { PluggableRegistry } from '@nestrpc/common';
 import { ConsistentHashBalancer } from './consistent-hash.balancer';
 import { LeastActiveBalancer } from './least-active.balancer';
 import { BalancerOptions, LoadBalancer } from './load-balancer';
@@ -22,41 +23,18 @@ export type BalancerLike = BuiltInBalancerName | (string & {}) | BalancerClass |
  */
 export const DEFAULT_BALANCER: BuiltInBalancerName = 'weighted-least-request';
 
-/** Maps names to balancer classes. Register your own strategies with `register(name, Class)`. */
-export class BalancerRegistry {
-  private readonly classes = new Map<string, BalancerClass<object>>();
-
-  register(name: string, type: BalancerClass<object>): this {
-    if (typeof name !== 'string' || name.trim() === '') throw new TypeError('Balancer name must be a non-empty string');
-    this.classes.set(name, type);
-    return this;
+/**
+ * Maps names to balancer classes: the one pluggable registry shape (@nestrpc/common), for
+ * balancers. Register your own strategies with `register(name, Class)`.
+ */
+export class BalancerRegistry extends PluggableRegistry<LoadBalancer, object> {
+  constructor() {
+    super('balancer', (value: unknown): value is LoadBalancer => value instanceof LoadBalancer);
   }
 
-  has(name: string): boolean {
-    return this.classes.has(name);
-  }
-
-  names(): string[] {
-    return [...this.classes.keys()];
-  }
-
-  /** Builds a fresh balancer (balancers are stateful: one per service range). */
-  resolve(spec: BalancerLike | undefined = DEFAULT_BALANCER): LoadBalancer {
-    if (spec instanceof LoadBalancer) return spec;
-    if (typeof spec === 'string') return new (this.classOf(spec))();
-    if (typeof spec === 'function') return new spec();
-    if (spec !== null && typeof spec === 'object' && 'type' in spec) {
-      const type = typeof spec.type === 'string' ? this.classOf(spec.type) : spec.type;
-      if (typeof type !== 'function') throw new TypeError(`Balancer type must be a name or a class, got ${String(type)}`);
-      return new type(spec.options ?? {});
-    }
-    throw new TypeError(`Cannot resolve a balancer from ${JSON.stringify(spec)}: use a name (${this.names().join(', ')}), a class or { type, options }`);
-  }
-
-  private classOf(name: string): BalancerClass<object> {
-    const type = this.classes.get(name);
-    if (type === undefined) throw new TypeError(`Unknown balancer "${name}"; known: ${this.names().join(', ')}`);
-    return type;
+  /** Builds a fresh balancer (balancers are stateful: one per service range); an instance is used as is. */
+  override resolve(spec: BalancerLike | undefined = DEFAULT_BALANCER): LoadBalancer {
+    return super.resolve(spec);
   }
 }
 

@@ -1,5 +1,5 @@
 import { UnknownSerializerError } from '../errors/unknown-serializer.error';
-import { PluggableRegistry, PluggableSpec } from '../pluggable/pluggable-registry';
+import { PluggableRegistry, PluggableSpec } from '@nestrpc/common';
 import { JsonSerializer } from './json.serializer';
 import { MsgpackSerializer } from './msgpack.serializer';
 import { ProtobufSerializer } from './protobuf.serializer';

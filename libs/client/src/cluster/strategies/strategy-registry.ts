@@ -1,4 +1,4 @@
-import { PluggableClass, PluggableRegistry, PluggableSpec } from '@nestrpc/transport';
+import { PluggableClass, PluggableRegistry, PluggableSpec } from '@nestrpc/common';
 import { ClusterStrategy, ClusterStrategyOptions, StrategyRun } from './cluster-strategy';
 import { broadcast } from './broadcast.strategy';
 import { FailbackStrategy } from './failback.strategy';
