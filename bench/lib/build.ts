@@ -2,8 +2,8 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { dirname, join, relative } from 'path';
 import * as ts from 'typescript';
 
-/** Sources the benchmark processes run, relative to the repository root. */
-const SOURCE_ROOTS = ['bench', 'libs/common/src', 'libs/transport/src', 'libs/discovery/src', 'libs/client/src', 'libs/observability/src'];
+/** Sources the benchmark processes run, relative to the repository root (test/support: the shared freePort and etcd helpers). */
+const SOURCE_ROOTS = ['bench', 'libs/common/src', 'libs/transport/src', 'libs/discovery/src', 'libs/client/src', 'libs/observability/src', 'test/support'];
 const SKIP_DIRS = new Set(['.build', 'results', 'profiles', 'node_modules']);
 const COPIED_EXTENSIONS = ['.proto'];
 
