@@ -1,5 +1,4 @@
 import { defer, from, isObservable, Observable, of, throwError } from 'rxjs';
-import type { ClusterStrategyName } from '../interfaces/cluster-options';
 import { isGuardRefusal } from './service-guard';
 import { RpcFallback } from './resilience.options';
 

@@ -48,14 +48,12 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   private readonly limitedLog = new LogLimiter(this.logger);
   /** The serializers this server answers in (their names are what discovery advertises). */
   readonly serializers: SerializerRegistry;
-  /** Overload gate (`limits`); undefined, and off the call path, while no limit is configured. Read-only outside: tests and metrics read its counts. */
-  limiter: CallLimiter | undefined;
   /**
    * What each connection may see of its server. A separate object, not `this`, so the server's
    * public surface stays Nest's Server plus the methods below: the connection callbacks, codec and
    * logger are not API.
    */
-  private readonly owner: ServerConnectionOwner;
+  private readonly owner: ServerConnectionOwner & { limiter: CallLimiter | undefined };
   private readonly events = new EventEmitter();
   private readonly connections = new Set<ServerConnection>();
   private readonly pendingFrames: ByteBudget;
@@ -72,16 +70,14 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
   constructor(private readonly options: RpcServerOptions = {}) {
     super();
     this.serializers = new SerializerRegistry(options.serializers ?? DEFAULT_SERIALIZERS);
-    const limiter = (): CallLimiter | undefined => this.limiter;
     this.owner = {
       codec: new PayloadCodec(this.serializers, options.maxFrameBytes),
       maxInFlightPerConnection: options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
-      // A getter: setMethodLimits may create the limiter after connections exist.
-      get limiter() {
-        return limiter();
-      },
+      // Overload gate (`limits`): undefined, and off the call path, while no limit is configured;
+      // setMethodLimits may create it later, and connections read it from here on every call.
+      limiter: CallLimiter.create(options.limits),
       auth: options.auth,
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      handshakeTimeoutMs: this.handshakeTimeoutMs,
       logger: this.logger,
       limitedLog: this.limitedLog,
       isDraining: () => this.draining,
@@ -92,7 +88,6 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     };
     this.pendingFrames = new ByteBudget(options.maxPendingFrameBytes ?? DEFAULT_MAX_PENDING_FRAME_BYTES);
     this.writeBudget = new ByteBudget(options.maxServerWriteBufferBytes ?? DEFAULT_MAX_SERVER_WRITE_BUFFER_BYTES);
-    this.limiter = CallLimiter.create(options.limits);
     this.events.on('error', () => undefined); // errors are logged; listeners are optional
   }
 
@@ -159,8 +154,9 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
     return this.draining;
   }
 
-  get auth(): RpcServerOptions['auth'] {
-    return this.options.auth;
+  /** The overload gate, when limits are configured: its counts (`activeCalls`, `callers.size`) for tests and metrics. */
+  get limiter(): CallLimiter | undefined {
+    return this.owner.limiter;
   }
 
   get handshakeTimeoutMs(): number {
@@ -197,8 +193,8 @@ export class RpcServer extends Server<RpcServerEvents, RpcServerStatus> implemen
    */
   setMethodLimits(pattern: string, limits: MethodLimits): void {
     if (this.options.limits?.methods?.[pattern] !== undefined) return;
-    this.limiter ??= new CallLimiter(this.options.limits ?? {});
-    this.limiter.setMethodLimits(pattern, limits);
+    this.owner.limiter ??= new CallLimiter(this.options.limits ?? {});
+    this.owner.limiter.setMethodLimits(pattern, limits);
   }
 
   /** Calls running now, over all connections. */
