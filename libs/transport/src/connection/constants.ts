@@ -19,9 +19,13 @@ export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 64 * 1024 * 1024;
 export const COALESCE_WRITE_BYTES = 256 * 1024;
 /** How long a graceful close waits for the peer to finish the TCP close before destroying. */
 export const CLOSE_GRACE_MS = 2_000;
-/** A tick's batch is written at once when it reaches this many bytes or frames (pipelining under load). */
+/** A turn's batch is written at once when it reaches this many bytes or frames (pipelining under load). */
 export const EARLY_FLUSH_BYTES = 32 * 1024;
 export const EARLY_FLUSH_FRAMES = 64;
+/** The first early write of a turn goes out at this many frames, each next one at twice as many (FlushSchedule). */
+export const FIRST_EARLY_FLUSH_FRAMES = 8;
+/** Batches whose frames average at least this many bytes go out as a vectored write: copying them costs more than writev's per-chunk overhead. */
+export const WRITEV_MIN_AVERAGE_BYTES = 2 * 1024;
 /**
  * Server side, while the write buffer is full: frames read but not started are held up to this
  * many bytes, then the socket is paused. Below it, reading goes on so CANCEL and PING get through.

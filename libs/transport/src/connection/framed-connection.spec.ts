@@ -4,7 +4,8 @@ import { HeartbeatTimeoutError } from '../errors/heartbeat-timeout.error';
 import { BadMagicError } from '../errors/bad-magic.error';
 import { Frame } from '../protocol/frame';
 import { MessageType } from '../protocol/message-type';
-import { EARLY_FLUSH_BYTES, EARLY_FLUSH_FRAMES } from './constants';
+import { EARLY_FLUSH_BYTES, EARLY_FLUSH_FRAMES, FIRST_EARLY_FLUSH_FRAMES, WRITEV_MIN_AVERAGE_BYTES } from './constants';
+import { encodeFrame } from '../protocol/frame-encoder';
 import { FramedConnection } from './framed-connection';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
@@ -48,10 +49,10 @@ describe('FramedConnection', () => {
     return [a, b, socket];
   }
 
-  it('sends frames written in one tick as one socket write, in order', async () => {
+  it('sends a few frames written in one turn as one socket write, in order', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
-    const count = EARLY_FLUSH_FRAMES - 1;
+    const count = FIRST_EARLY_FLUSH_FRAMES - 1;
     for (let seq = 1; seq <= count; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
     expect(write).not.toHaveBeenCalled(); // nothing leaves before the end of the tick
     while (b.frames.length < count) await new Promise((resolve) => setImmediate(resolve));
@@ -61,14 +62,56 @@ describe('FramedConnection', () => {
     await Promise.all([a.closed, b.closed]);
   });
 
-  it('writes a large batch at once instead of waiting for the end of the tick', async () => {
+  it('writes the start of a big turn at once, then batches that double up to the cap', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
-    for (let seq = 1; seq <= EARLY_FLUSH_FRAMES; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
-    expect(write).toHaveBeenCalledTimes(1); // flushed synchronously at the frame threshold
+    // Early writes at 8, then 16, 32, 64, 64 more frames (FlushSchedule): the peer starts on the first 8 at once.
+    const writesAfter: number[] = [];
+    const total = 4 * EARLY_FLUSH_FRAMES;
+    for (let seq = 1; seq <= total; seq++) {
+      a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
+      writesAfter.push(write.mock.calls.length);
+    }
+    const expectedAt: number[] = [];
+    for (let at = 0, step = FIRST_EARLY_FLUSH_FRAMES; at + step <= total; step = Math.min(step * 2, EARLY_FLUSH_FRAMES)) expectedAt.push((at += step));
+    expect(expectedAt.slice(0, 3)).toEqual([FIRST_EARLY_FLUSH_FRAMES, 3 * FIRST_EARLY_FLUSH_FRAMES, 7 * FIRST_EARLY_FLUSH_FRAMES]);
+    // The frame count after which each write happened, synchronously inside send().
+    const flushedAt = writesAfter.flatMap((writes, i) => (writes > (writesAfter[i - 1] ?? 0) ? [i + 1] : []));
+    expect(flushedAt).toEqual(expectedAt);
+    while (b.frames.length < total) await new Promise((resolve) => setImmediate(resolve));
+    expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    a.connection.close();
+    await Promise.all([a.closed, b.closed]);
+  });
+
+  it('starts every turn small again, and writes at the byte threshold whatever the frame count', async () => {
+    const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+    const write = jest.spyOn(socket, 'write');
+    for (let seq = 1; seq <= 3 * FIRST_EARLY_FLUSH_FRAMES; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
+    expect(write).toHaveBeenCalledTimes(2);
+    await new Promise((resolve) => setImmediate(resolve)); // the turn ends
+    write.mockClear();
+    for (let seq = 1; seq <= FIRST_EARLY_FLUSH_FRAMES; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
+    expect(write).toHaveBeenCalledTimes(1); // the threshold is back to the first one
     a.connection.send({ type: MessageType.Event, seq: 999, serializerId: 1, body: Buffer.alloc(EARLY_FLUSH_BYTES) });
-    expect(write).toHaveBeenCalledTimes(2); // and at the byte threshold
-    while (b.frames.length < EARLY_FLUSH_FRAMES + 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(write).toHaveBeenCalledTimes(2); // one frame over the byte threshold leaves at once
+    while (b.frames.length < 4 * FIRST_EARLY_FLUSH_FRAMES + 1) await new Promise((resolve) => setImmediate(resolve));
+    a.connection.close();
+    await Promise.all([a.closed, b.closed]);
+  });
+
+  it('hands big frames to the socket as they are (one vectored write, no copy) and copies small ones into one buffer', async () => {
+    const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+    const write = jest.spyOn(socket, 'write');
+    for (let seq = 1; seq <= 3; seq++) a.connection.write(encodeFrame({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.alloc(WRITEV_MIN_AVERAGE_BYTES, seq) }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(write).toHaveBeenCalledTimes(3); // corked: one writev of the three frames' own buffers
+    write.mockClear();
+    for (let seq = 4; seq <= 6; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([seq]) });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(write).toHaveBeenCalledTimes(1);
+    while (b.frames.length < 6) await new Promise((resolve) => setImmediate(resolve));
+    expect(b.frames.map((f) => [f.seq, f.body?.[0]])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]]);
     a.connection.close();
     await Promise.all([a.closed, b.closed]);
   });

@@ -11,14 +11,14 @@ import { MessageType } from '../protocol/message-type';
 import {
   CLOSE_GRACE_MS,
   COALESCE_WRITE_BYTES,
-  EARLY_FLUSH_BYTES,
-  EARLY_FLUSH_FRAMES,
+  WRITEV_MIN_AVERAGE_BYTES,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_WRITE_BUFFER_BYTES,
   DEFAULT_MISSED_HEARTBEATS,
   DEFAULT_FRAME_TIMEOUT_MS,
 } from './constants';
+import { FlushSchedule } from './flush-schedule';
 import { ReadBacklog } from './read-backlog';
 import { ReadWriteDeadlines } from './read-write-deadlines';
 import { ConnectionHandler } from './connection-handler';
@@ -49,6 +49,12 @@ export class FramedConnection {
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
   private flushScheduled = false;
+  private readonly schedule = new FlushSchedule();
+  private readonly endTurn = (): void => {
+    this.flushScheduled = false;
+    this.schedule.turnEnded();
+    this.flush();
+  };
   private lastHeardAt = Date.now();
   private pinged = false;
   private peerHeard = false;
@@ -137,18 +143,15 @@ export class FramedConnection {
     this.outbox.push(bytes);
     this.outboxBytes += bytes.length;
     this.reportWritable();
-    // A big batch goes out now rather than at the end of the tick, so the peer starts working
-    // on it while we keep producing: both ends busy at once instead of taking turns.
-    if (this.outboxBytes >= EARLY_FLUSH_BYTES || this.outbox.length >= EARLY_FLUSH_FRAMES) {
+    // Part of the batch goes out now rather than at the end of the turn, so the peer starts
+    // working on it while we keep producing: both ends busy at once (FlushSchedule).
+    if (this.schedule.isDue(this.outbox.length, this.outboxBytes)) {
+      this.schedule.flushedEarly();
       this.flush();
-      return;
     }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
+      setImmediate(this.endTurn);
     }
   }
 
@@ -180,7 +183,7 @@ export class FramedConnection {
     this.outboxBytes = 0;
     if (count === 1) {
       this.socket.write(batch[0]);
-    } else if (bytes <= COALESCE_WRITE_BYTES) {
+    } else if (bytes <= COALESCE_WRITE_BYTES && bytes < count * WRITEV_MIN_AVERAGE_BYTES) {
       this.socket.write(Buffer.concat(batch, bytes));
     } else {
       this.socket.cork();
