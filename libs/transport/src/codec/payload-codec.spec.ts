@@ -5,6 +5,8 @@ import { Frame } from '../protocol/frame';
 import { MessageType } from '../protocol/message-type';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { PayloadCodec } from './payload-codec';
+import { encodeFrame } from '../protocol/frame-encoder';
+import { MsgpackSerializer } from '../serializers/msgpack.serializer';
 
 function decodeOne(bytes: Buffer): Frame {
   let out: Frame | undefined;
@@ -27,6 +29,34 @@ describe('PayloadCodec', () => {
     const empty = decodeOne(codec.encode(json, { type: MessageType.Response, seq: 1, value: undefined, kind: 'response', pattern: 'p' }));
     expect(empty.body).toBeUndefined();
     expect(codec.decode(empty, 'p', 'response')).toBeUndefined();
+  });
+
+  it('lets msgpack serialize into the frame itself: the same bytes as header + copied body, frames kept intact', () => {
+    const codec = new PayloadCodec(registry);
+    const headroom = jest.spyOn(msgpack as MsgpackSerializer, 'serializeWithHeadroom');
+    const metas = [undefined, { pattern: 'p', timeoutMs: 250, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }];
+    const frames: [Buffer, Buffer][] = [];
+    for (let seq = 1; seq <= 2_000; seq++) {
+      const meta = metas[seq % 2];
+      const value = { seq, text: 'x'.repeat(seq % 50 === 0 ? 20_000 : seq % 97) };
+      const expected = encodeFrame({ type: MessageType.Request, seq, flags: 0, meta, serializerId: msgpack.id, body: (msgpack as MsgpackSerializer).serialize(value) });
+      frames.push([codec.encode(msgpack, { type: MessageType.Request, seq, flags: 0, meta, value, kind: 'request', pattern: 'p' }), expected]);
+    }
+    expect(headroom).toHaveBeenCalledTimes(2_000);
+    headroom.mockRestore();
+    // Every frame is still what it was when encoded: msgpackr never writes over a buffer it handed out.
+    for (const [actual, expected] of frames) expect(actual.equals(expected)).toBe(true);
+    expect(codec.decode(decodeOne(frames[49][0]), 'p', 'request')).toEqual({ seq: 50, text: 'x'.repeat(20_000) });
+  });
+
+  it('falls back to a copied body when the header needs more room than msgpack can leave, and checks the size either way', () => {
+    const codec = new PayloadCodec(registry);
+    const meta = { pattern: 'p', headers: { big: 'h'.repeat(300) } };
+    const frame = decodeOne(codec.encode(msgpack, { type: MessageType.Request, seq: 9, meta, value: [1, 2, 3], kind: 'request', pattern: 'p' }));
+    expect(frame.meta.headers).toEqual({ big: 'h'.repeat(300) });
+    expect(codec.decode(frame, 'p', 'request')).toEqual([1, 2, 3]);
+    const small = new PayloadCodec(registry, 1_024);
+    expect(() => small.encode(msgpack, { type: MessageType.Response, seq: 1, value: 'y'.repeat(2_000), kind: 'response', pattern: 'p' })).toThrow(FrameTooLargeError);
   });
 
   it('wraps serializer failures as SerializationError, both ways', () => {

@@ -1,7 +1,7 @@
 import { RpcError } from '../errors/rpc.error';
 import { SerializationError } from '../errors/serialization.error';
 import { Frame, OutgoingFrame } from '../protocol/frame';
-import { encodeFrame } from '../protocol/frame-encoder';
+import { encodeFrame, encodeFrameAround, frameHeadBytes } from '../protocol/frame-encoder';
 import { PayloadKind, Serializer } from '../serializers/serializer';
 import { SerializerRegistry } from '../serializers/serializer-registry';
 
@@ -31,6 +31,14 @@ export class PayloadCodec {
     const value = frame.value;
     let body: Uint8Array | string | undefined;
     try {
+      if (value !== undefined && serializer.serializeWithHeadroom !== undefined) {
+        // The serializer leaves room for the header: its buffer becomes the frame, the body is not copied.
+        const headBytes = frameHeadBytes(frame);
+        const whole = serializer.serializeWithHeadroom(value, { pattern: frame.pattern, kind: frame.kind }, headBytes);
+        if (whole !== undefined) {
+          return encodeFrameAround({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id }, whole, headBytes, this.maxFrameBytes);
+        }
+      }
       body = value === undefined ? undefined : serializer.serialize(value, { pattern: frame.pattern, kind: frame.kind });
     } catch (err) {
       throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'serialize', err);

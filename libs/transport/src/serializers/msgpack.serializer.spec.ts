@@ -8,6 +8,16 @@ const msgpack: Serializer = new MsgpackSerializer();
 const roundTrip = (value: unknown, s: Serializer = msgpack): unknown => s.deserialize(Buffer.from(s.serialize(value, ctx)), ctx);
 
 describe('MsgpackSerializer', () => {
+  it('serializes after the room asked for (the frame header), up to 255 bytes, and not with options that rewrite its output', () => {
+    const plain = new MsgpackSerializer();
+    const context = { pattern: 'p', kind: 'request' as const };
+    const whole = plain.serializeWithHeadroom({ a: 1 }, context, 40) as Buffer;
+    expect(whole.subarray(40).equals(Buffer.from(plain.serialize({ a: 1 })))).toBe(true);
+    expect(plain.serializeWithHeadroom({ a: 1 }, context, 256)).toBeUndefined();
+    expect(new MsgpackSerializer({ useRecords: true }).serializeWithHeadroom({ a: 1 }, context, 16)).toBeUndefined();
+    expect(new MsgpackSerializer({ bundleStrings: true }).serializeWithHeadroom({ a: 1 }, context, 16)).toBeUndefined();
+  });
+
   it('has the wire id 2 and the name "msgpack"', () => {
     expect(msgpack.id).toBe(MSGPACK_SERIALIZER_ID);
     expect(msgpack.name).toBe('msgpack');

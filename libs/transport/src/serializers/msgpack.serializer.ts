@@ -1,9 +1,12 @@
-import { Options, Packr } from 'msgpackr';
+import { Options, Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { MSGPACK_SERIALIZER_ID } from './constants';
 import { assertPlainMsgpack } from './msgpack-ext-check';
 import { Serializer } from './serializer';
 
 export type MsgpackSerializerOptions = Options;
+
+/** The most msgpackr reserves before a value (the low byte of its encode options). */
+const MAX_HEADROOM = 0xff;
 
 /**
  * MessagePack via msgpackr. Compact and fast; keeps binary data and dates:
@@ -21,11 +24,20 @@ export class MsgpackSerializer extends Serializer {
   private readonly packr: Packr;
   /** Refuse msgpackr's object-building extensions from peers unless records/structured clone were asked for. */
   private readonly plainOnly: boolean;
+  /** msgpackr can leave up to 255 bytes before the value (RESERVE_START_SPACE); not with options that rewrite the output afterwards. */
+  private readonly headroomCapable: boolean;
 
   constructor(options: MsgpackSerializerOptions = {}) {
     super();
     this.packr = new Packr({ useRecords: false, copyBuffers: true, ...options });
     this.plainOnly = options.useRecords !== true && options.structuredClone !== true && options.moreTypes !== true && options.structures === undefined;
+    this.headroomCapable = this.plainOnly && options.bundleStrings !== true;
+  }
+
+  override serializeWithHeadroom(value: unknown, _context: unknown, headroom: number): Buffer | undefined {
+    if (!this.headroomCapable || headroom > MAX_HEADROOM) return undefined;
+    // Packed straight after the reserved room in msgpackr's own buffer; the returned view is the whole frame.
+    return this.packr.pack(value, RESERVE_START_SPACE | headroom);
   }
 
   serialize(value: unknown): Uint8Array {

@@ -19,5 +19,11 @@ export abstract class Serializer {
   /** Bytes, or a string meaning its UTF-8 encoding (encoded once, straight into the frame). */
   abstract serialize(value: unknown, context: SerializeContext): Uint8Array | string;
   abstract deserialize(body: Buffer, context: SerializeContext): unknown;
+  /**
+   * Optional: the same bytes as `serialize`, but `headroom` bytes into a buffer it returns, whose
+   * first `headroom` bytes the transport fills with the frame's header: the body is never copied.
+   * Returns undefined when it cannot leave that much room (the transport then calls `serialize`).
+   */
+  serializeWithHeadroom?(value: unknown, context: SerializeContext, headroom: number): Buffer | undefined;
 }
 
