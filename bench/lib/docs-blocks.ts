@@ -3,6 +3,7 @@ import { CellResult, CellSpec, findCell } from './cells';
 import { describeMachine } from './machine';
 import { cellLabel, escape, fmt, resultsTable, targetsTable } from './report';
 import { describeCommit, ResultsFile } from './results-file';
+import { FEATURE_COST_CELLS, SYSTEMS } from '../systems';
 
 /** Markers of the generated blocks; a complete full run rewrites what lies between them. */
 export const LATEST_RESULTS_MARKERS = ['<!-- latest-results:start -->', '<!-- latest-results:end -->'] as const;
@@ -19,7 +20,7 @@ type Lookup = (system: string, cell: string) => CellResult | undefined;
 /** Which run this is, when, at which commit, how it was measured: the first line of both blocks. */
 export function runHeadline(file: ResultsFile, fileName: string): string {
   const rounds = file.options.rounds ?? 1;
-  const scope = file.options.complete ? `${file.mode === 'full' ? 'Full' : 'Quick'} run` : `Partial ${file.mode} run (${file.systems.length} systems × ${file.options.cells.length} cells)`;
+  const scope = file.options.complete ? `${file.mode === 'full' ? 'Full' : 'Quick'} run` : `Partial run (${file.mode} mode, ${file.systems.length} systems × ${file.options.cells.length} cells)`;
   const timing = `${rounds} interleaved round${rounds === 1 ? '' : 's'} of ${seconds(file.options.warmupMs)} warm-up + ${seconds(file.options.windowMs)} window per cell, ${file.elapsedS} s in all`;
   return `${scope} of ${file.date.slice(0, 10)}, ${describeCommit(file)}: ${timing}, on ${describeMachine(file.machine)}. Raw data: \`${fileName}\`.`;
 }
@@ -35,11 +36,11 @@ export function renderLatestBlock(file: ResultsFile, fileName: string): string {
 /** Root README: the headline cells for nestrpc, Nest TCP and raw JSON, then what each feature costs. */
 export function renderSummaryBlock(file: ResultsFile, fileName: string): string {
   const find: Lookup = (system, cell) => file.results.find((r) => r.system === system && r.cell === cell);
-  const label = (name: string): string => file.systems.find((s) => s.name === name)?.label ?? name;
+  const label = (name: string): string => file.systems.find((s) => s.name === name)?.label ?? SYSTEMS.find((s) => s.name === name)?.label ?? name;
   const lines = [
     runHeadline(file, fileName),
     '',
-    `Medians of the rounds; a ratio involving a cell whose req/s spread exceeded ${MAX_SPREAD_PCT} % reads \`noisy\`. Full table and targets: [docs/benchmark.md](docs/benchmark.md).`,
+    `Medians of the rounds, ± half their req/s range; a ratio involving a cell whose rounds differed by more than ${MAX_SPREAD_PCT} % (⚠) reads \`noisy\`. Full table and targets: [docs/benchmark.md](docs/benchmark.md).`,
     '',
     '| cell | system | req/s | × Nest TCP | × raw JSON | p99 ms |',
     '|---|---|--:|--:|--:|--:|',
@@ -57,7 +58,8 @@ export function renderSummaryBlock(file: ResultsFile, fileName: string): string 
   }
   const variants = file.systems.filter((s) => s.comparedWith !== undefined);
   if (variants.length > 0) {
-    const costCells = [...new Set(variants.flatMap((s) => s.cells ?? []))];
+    const declared = [...new Set(variants.flatMap((s) => s.cells ?? []))];
+    const costCells = declared.length > 0 ? declared : [...FEATURE_COST_CELLS];
     lines.push('', 'Feature costs: req/s of each variant ÷ the same path without its change, same cells, same run (below 1× the feature costs throughput; a variant with a feature *off* reads above 1× by what the feature costs).', '');
     lines.push(`| variant | compared with | ${costCells.map(labelOf).join(' | ')} |`, `|---|---|${costCells.map(() => '--:').join('|')}|`);
     for (const variant of variants) {

@@ -82,7 +82,7 @@ describe('bench docs blocks', () => {
 
   it('names a partial run as such', () => {
     const partial = fakeRun({ options: { ...fakeRun().options, complete: false } });
-    expect(renderSummaryBlock(partial, FILE_NAME)).toMatch(/^Partial full run \(5 systems × 4 cells\) of 2026-12-02, commit abc1234/);
+    expect(renderSummaryBlock(partial, FILE_NAME)).toMatch(/^Partial run \(full mode, 5 systems × 4 cells\) of 2026-12-02, commit abc1234/);
   });
 
   it('replaces only what lies between the markers, and refuses when they are missing', () => {
