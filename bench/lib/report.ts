@@ -67,7 +67,7 @@ function stats(s: { rssMiB: number; cpuPct: number } | undefined): string {
   return s === undefined ? '–' : `${Math.round(s.rssMiB)} / ${s.cpuPct}`;
 }
 
-export function ms(value: number | undefined): string {
+function ms(value: number | undefined): string {
   return value === undefined ? '–' : value.toFixed(2);
 }
 
