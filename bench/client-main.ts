@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_EXIT, onStdinCommands } from './lib/child-protocol';
+import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_EXIT, COMMAND_GO, COMMAND_SKIP, onStdinCommands } from './lib/child-protocol';
 import { checkEcho, runCell } from './lib/load';
 import { findSystem } from './systems';
 import { BenchClient } from './systems/types';
@@ -20,7 +20,8 @@ function emit(message: ClientMessage): void {
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as ClientSpec;
   Logger.overrideLogger(['error']);
-  onStdinCommands((command) => command === COMMAND_EXIT && process.exit(0), () => process.exit(0));
+  const cellGate = new CommandQueue();
+  onStdinCommands((command) => (command === COMMAND_EXIT ? process.exit(0) : cellGate.push(command)), () => process.exit(0));
 
   const system = await findSystem(spec.system).load();
   const client = await system.createClient({ host: spec.host, ports: spec.ports });
@@ -28,6 +29,12 @@ async function main(): Promise<void> {
 
   for (const cell of spec.cells) {
     emit({ type: 'start', cell: cell.id });
+    const command = await cellGate.next();
+    if (command.startsWith(COMMAND_SKIP)) {
+      emit({ type: 'skipped', cell: cell.id, reason: command.slice(COMMAND_SKIP.length).trim() });
+      continue;
+    }
+    if (command !== COMMAND_GO) throw new Error(`unexpected command "${command}" before cell ${cell.id}`);
     if (cell.kind === 'stream' && client.stream === undefined) {
       emit({ type: 'skipped', cell: cell.id, reason: 'this system has no streaming call' });
       continue;
@@ -48,6 +55,25 @@ async function main(): Promise<void> {
   await closeWithin(client, CLOSE_TIMEOUT_MS);
   emit({ type: 'done' });
   process.exit(0);
+}
+
+/** Orchestrator commands in arrival order, awaited one at a time. */
+class CommandQueue {
+  private readonly queued: string[] = [];
+  private waiter: ((command: string) => void) | undefined;
+
+  push(command: string): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter !== undefined) waiter(command);
+    else this.queued.push(command);
+  }
+
+  next(): Promise<string> {
+    const queued = this.queued.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
 }
 
 function delay(ms: number): Promise<void> {

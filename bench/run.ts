@@ -2,33 +2,36 @@
  * nestrpc benchmark: every system (bench/systems) as a server process + a client process on
  * loopback, every cell (payload × calls in flight) measured in one invocation.
  *
- *   npm run bench                  full run (~5-6 min on 2 cores), updates bench/README.md
- *   npm run bench -- --quick       < 3 min
+ *   npm run bench                  full run (~24 min on 2 cores; the estimate is printed first)
+ *   npm run bench -- --quick       one round, short windows
  *   npm run bench -- --only=raw-echo --duration=1 --quick     smoke run
  *   npm run bench -- --profile --only=nestrpc-json --cells=small@64,small@512
  *
- * Prints the results and targets as markdown and writes bench/results/<date>[-<mode>].json.
+ * Prints the results and targets as markdown and writes bench/results/<date>[-<mode>].json; a
+ * complete full run also rewrites the generated blocks of docs/benchmark.md and README.md.
  */
-import { execFileSync } from 'child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'fs';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
 import { performance } from 'perf_hooks';
+import { pinningUnavailable } from './lib/affinity';
 import { aggregateRuns } from './lib/aggregate';
 import { buildForRun } from './lib/build';
 import { CellResult } from './lib/cells';
 import { killAllChildren } from './lib/child';
+import { renderLatestBlock } from './lib/docs-blocks';
 import { describeMachine, machineInfo } from './lib/machine';
 import { BenchOptions, parseOptions } from './lib/options';
-import { resultsTable, targetsTable } from './lib/report';
+import { estimateDurationMs, formatDuration, planRun } from './lib/plan';
+import { publishResults } from './lib/publish';
+import { gitRevision, ResultsFile } from './lib/results-file';
 import { runSystem } from './lib/system-run';
 import { evaluateTargets } from './lib/targets';
 
 const BENCH_DIR = __dirname;
+const REPO_ROOT = join(BENCH_DIR, '..');
 const DRAIN_MS = 2_000;
 const GRACE_MS = 5_000;
 const STARTUP_TIMEOUT_MS = 30_000;
-const README_START = '<!-- latest-results:start -->';
-const README_END = '<!-- latest-results:end -->';
 
 function installCleanup(): void {
   process.on('exit', killAllChildren);
@@ -45,21 +48,30 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   installCleanup();
   const machine = machineInfo();
+  const revision = gitRevision(BENCH_DIR);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const profileDir = options.profile ? join(BENCH_DIR, 'profiles') : undefined;
-  log(`nestrpc bench (${options.mode}): ${options.systems.length} systems × ${options.cells.length} cells × ${options.rounds} rounds, warm-up ${options.warmupMs} ms, window ${options.windowMs} ms`);
-  log(`machine: ${describeMachine(machine)}`);
+  const plans = planRun(options.systems, options.cells);
+  const measured = plans.reduce((sum, plan) => sum + plan.cells.length, 0);
+  const estimateMs = estimateDurationMs(plans, options);
+  log(`nestrpc bench (${options.mode}): ${options.systems.length} systems, ${measured} system × cell pairs × ${options.rounds} rounds, warm-up ${options.warmupMs} ms, window ${options.windowMs} ms`);
+  log(`estimated duration: ~${formatDuration(estimateMs)} (plus ~7 s and a restart per stalled cell)`);
+  log(`machine: ${describeMachine(machine)}; ${revision ? `commit ${revision.commit}${revision.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown'}`);
+  const pin = options.cells.find((cell) => cell.pin !== undefined)?.pin;
+  const pinning = pin === undefined ? undefined : pinningUnavailable(pin);
+  if (pinning !== undefined) log(`pinned cells n/a: ${pinning}`);
 
-  const buildDir = buildForRun(join(BENCH_DIR, '..'));
+  const buildDir = buildForRun(REPO_ROOT);
   const started = performance.now();
   // Systems interleaved within each round (A B C A B C), so a slow phase of a noisy machine
   // lands on every system instead of on whichever ran then.
   const rounds: CellResult[][] = [];
   for (let round = 1; round <= options.rounds; round++) {
     const results: CellResult[] = [];
-    for (const system of options.systems) {
+    for (const { system, cells } of plans) {
+      if (cells.length === 0) continue;
       log(`${system.name}${options.rounds > 1 ? ` (round ${round}/${options.rounds})` : ''}:`);
-      const systemResults = await runSystem(system, options.cells, {
+      const systemResults = await runSystem(system, cells, {
         buildDir,
         warmupMs: options.warmupMs,
         windowMs: options.windowMs,
@@ -67,6 +79,7 @@ async function main(): Promise<void> {
         graceMs: GRACE_MS,
         startupTimeoutMs: STARTUP_TIMEOUT_MS,
         profileDir,
+        pinningUnavailable: pinning,
         verbose: options.verbose,
         log,
       });
@@ -74,57 +87,43 @@ async function main(): Promise<void> {
     }
     rounds.push(results);
   }
-  const results = aggregateRuns(rounds);
+  const results = [...aggregateRuns(rounds), ...plans.flatMap((plan) => plan.skipped)];
   const elapsedS = Math.round((performance.now() - started) / 1000);
 
-  const targets = evaluateTargets(results);
-  const table = resultsTable(results, options.systems, options.cells);
-  const targetTable = targetsTable(targets);
-  const date = new Date().toISOString().slice(0, 10);
-  process.stdout.write(`\n## Results (${options.mode}, ${date}, ${elapsedS} s)\n\nMachine: ${describeMachine(machine)}\n\n${table}\n\n## Targets\n\n${targetTable}\n`);
-
-  const file = saveResults(options, date, { date: new Date().toISOString(), mode: options.mode, elapsedS, commit: gitCommit(), options: summaryOf(options), machine, systems: options.systems.map(({ name, label, family }) => ({ name, label, family })), results, targets });
-  log(`\nwrote ${relative(process.cwd(), file)}`);
-  if (options.complete && options.mode === 'full' && !options.profile) {
-    updateReadme(`Latest full run (${date}, commit ${gitCommit() ?? 'unknown'}, ${options.rounds} interleaved rounds, ${elapsedS} s) on ${describeMachine(machine)}. Raw data: \`${relative(BENCH_DIR, file)}\`.\n\n${table}\n\n### Targets\n\n${targetTable}`);
-    log('updated bench/README.md');
-  }
+  const date = new Date().toISOString();
+  const file: ResultsFile = {
+    date,
+    mode: options.mode,
+    elapsedS,
+    commit: revision?.commit,
+    dirty: revision?.dirty,
+    options: summaryOf(options),
+    machine,
+    systems: options.systems.map(({ name, label, family, cells, comparedWith }) => ({ name, label, family, cells, comparedWith })),
+    results,
+    targets: evaluateTargets(results),
+  };
+  const path = saveResults(options, date.slice(0, 10), file);
+  const fileName = relative(REPO_ROOT, path);
+  process.stdout.write(`\n## Results (${options.mode})\n\n${renderLatestBlock(file, fileName)}\n`);
+  log(`\nwrote ${fileName}`);
+  log(`elapsed: ${formatDuration(elapsedS * 1000)} (estimated ${formatDuration(estimateMs)})`);
+  if (options.complete && options.mode === 'full' && !options.profile) for (const line of publishResults(REPO_ROOT, file, fileName)) log(line);
   if (profileDir) log(`CPU profiles in ${relative(process.cwd(), profileDir)}; summarize with: node -r ts-node/register/transpile-only bench/tools/profile-top.ts <file.cpuprofile>`);
 }
 
-/** The commit measured (with `+dirty` when the tree had changes), so quoted figures can be traced. */
-function gitCommit(): string | undefined {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../libs', '.', ':(exclude)results'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head}+dirty` : head;
-  } catch {
-    return undefined;
-  }
-}
-
-function summaryOf(options: BenchOptions): Record<string, unknown> {
+function summaryOf(options: BenchOptions): ResultsFile['options'] {
   return { warmupMs: options.warmupMs, windowMs: options.windowMs, rounds: options.rounds, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
 }
 
 /** Full runs of everything are `<date>.json`; quick or partial runs get a suffix so they never replace one. */
-function saveResults(options: BenchOptions, date: string, data: unknown): string {
+function saveResults(options: BenchOptions, date: string, data: ResultsFile): string {
   const dir = join(BENCH_DIR, 'results');
   mkdirSync(dir, { recursive: true });
   const suffix = [options.mode === 'quick' ? 'quick' : '', options.complete ? '' : 'partial', options.profile ? 'profile' : ''].filter(Boolean).join('-');
   const file = join(dir, `${date}${suffix ? `-${suffix}` : ''}.json`);
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
-}
-
-function updateReadme(section: string): void {
-  const path = join(BENCH_DIR, 'README.md');
-  if (!existsSync(path)) return;
-  const text = readFileSync(path, 'utf8');
-  const start = text.indexOf(README_START);
-  const end = text.indexOf(README_END);
-  if (start < 0 || end < start) return;
-  writeFileSync(path, `${text.slice(0, start + README_START.length)}\n${section}\n${text.slice(end)}`);
 }
 
 main().catch((err: unknown) => {

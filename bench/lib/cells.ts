@@ -1,3 +1,4 @@
+import { CpuPin } from './affinity';
 import { PayloadSize } from './payloads';
 
 /** One measurement: a workload at a fixed number of calls in flight. */
@@ -9,6 +10,8 @@ export interface CellSpec {
   concurrency: number;
   /** Values per call (stream cells). */
   streamCount?: number;
+  /** Server process(es) and client pinned to separate cores for this cell only (lib/affinity.ts). */
+  pin?: CpuPin;
 }
 
 export type CellStatus = 'ok' | 'stall' | 'error' | 'n/a';
@@ -60,13 +63,28 @@ export const STREAM_VALUES = 1_000;
  */
 export const HUGE_CONCURRENCY = 50;
 
-/** The full matrix: both payloads at every concurrency, the huge-volume cell, then the streaming cell. */
+/**
+ * One call in flight with the server on CPU 0 and the client on CPU 1: without pinning the
+ * scheduler may run both on one core, and the cell then measures context switches, not the
+ * per-call cost the in-flight-1 target is about.
+ */
+export const PINNED_CELL: CellSpec = { id: 'small@1-pinned', kind: 'unary', payload: 'small', concurrency: 1, pin: { serverCpu: 0, clientCpu: 1 } };
+
+/** The full matrix: both payloads at every concurrency (small@1 also pinned), the huge-volume cell, then the streaming cell. */
 export function allCells(): CellSpec[] {
   const cells: CellSpec[] = [];
   for (const payload of ['small', 'large'] as const) {
-    for (const concurrency of CONCURRENCY_LEVELS) cells.push({ id: `${payload}@${concurrency}`, kind: 'unary', payload, concurrency });
+    for (const concurrency of CONCURRENCY_LEVELS) {
+      cells.push({ id: `${payload}@${concurrency}`, kind: 'unary', payload, concurrency });
+      if (payload === 'small' && concurrency === 1) cells.push({ ...PINNED_CELL });
+    }
   }
   cells.push({ id: `huge@${HUGE_CONCURRENCY}`, kind: 'unary', payload: 'huge', concurrency: HUGE_CONCURRENCY });
   cells.push({ id: 'stream@1', kind: 'stream', payload: 'small', concurrency: 1, streamCount: STREAM_VALUES });
   return cells;
+}
+
+/** The spec of a cell id (undefined for an id this version of the harness no longer has). */
+export function findCell(id: string): CellSpec | undefined {
+  return allCells().find((cell) => cell.id === id);
 }

@@ -9,6 +9,13 @@ export const CLIENT_LINE = '@@bench ';
 /** Commands the orchestrator writes to a child's stdin, one per line. */
 export const COMMAND_STATS = 'stats';
 export const COMMAND_EXIT = 'exit';
+/**
+ * The client waits for one of these after announcing a cell, so the orchestrator can change the
+ * processes' CPU affinity between cells only (never during a warm-up or window).
+ */
+export const COMMAND_GO = 'go';
+/** `skip <reason>`: report the cell n/a with that reason and go on to the next one. */
+export const COMMAND_SKIP = 'skip';
 
 /** What the client child is told to do (argv[2], JSON). */
 export interface ClientSpec {

@@ -57,6 +57,11 @@ export class BenchChild {
     });
   }
 
+  /** OS process id (for taskset); undefined if the spawn failed. */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   get alive(): boolean {
     return this.exitEvent === undefined;
   }

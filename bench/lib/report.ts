@@ -1,12 +1,18 @@
 import { isSteady, MAX_SPREAD_PCT } from './aggregate';
 import { CellResult, CellSpec } from './cells';
+import { RecordedSystem } from './results-file';
 import { TargetCheck } from './targets';
-import { SystemEntry } from '../systems';
 
 const BASELINE = 'nest-tcp';
 
-/** One row per system under each cell, so the systems of a workload sit side by side. */
-export function resultsTable(results: CellResult[], systems: SystemEntry[], cells: CellSpec[]): string {
+type TableSystem = Pick<RecordedSystem, 'name' | 'label' | 'cells'>;
+
+/**
+ * One row per system under each cell, so the systems of a workload sit side by side. A system
+ * that declares its cells (a feature-cost variant) has rows only in those: its n/a elsewhere is
+ * in the results file, not worth a table row each.
+ */
+export function resultsTable(results: CellResult[], systems: readonly TableSystem[], cells: readonly CellSpec[]): string {
   const lines = [
     '| cell | system | req/s (median) | spread | × Nest TCP | p50 ms | p99 ms | p999 ms | errors | server RSS MiB / CPU % | client RSS MiB / CPU % | status |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
@@ -15,7 +21,7 @@ export function resultsTable(results: CellResult[], systems: SystemEntry[], cell
     const baseline = results.find((r) => r.system === BASELINE && r.cell === cell.id && r.status === 'ok');
     for (const system of systems) {
       const r = results.find((x) => x.system === system.name && x.cell === cell.id);
-      if (r === undefined) continue;
+      if (r === undefined || (system.cells !== undefined && !system.cells.includes(cell.id))) continue;
       const label = cellLabel(cell);
       if (r.status !== 'ok') {
         lines.push(`| ${label} | ${system.label} | – | – | – | – | – | – | ${r.errors ?? '–'} | ${stats(r.server)} | ${stats(r.client)} | ${r.status}: ${escape(r.reason ?? '')} |`);
@@ -51,10 +57,10 @@ function spread(r: CellResult): string {
   return `±${((r.spreadPct ?? 0) / 2).toFixed(1)} % (${r.runs} runs)${isSteady(r) ? '' : ' ⚠'}`;
 }
 
-function cellLabel(cell: CellSpec): string {
+export function cellLabel(cell: CellSpec): string {
   if (cell.kind === 'stream') return `stream 1→${cell.streamCount} × ${cell.concurrency}`;
   const size = { small: 'small ~95 B', large: 'large 16 KiB', huge: 'huge 200 KiB' }[cell.payload];
-  return `${size} × ${cell.concurrency}`;
+  return `${size} × ${cell.concurrency}${cell.pin ? ', pinned to separate cores' : ''}`;
 }
 
 function stats(s: { rssMiB: number; cpuPct: number } | undefined): string {
@@ -65,10 +71,10 @@ function ms(value: number | undefined): string {
   return value === undefined ? '–' : value.toFixed(2);
 }
 
-function fmt(value: number): string {
+export function fmt(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 140);
 }

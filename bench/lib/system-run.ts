@@ -1,7 +1,8 @@
 import { join } from 'path';
+import { AffinityPins } from './affinity';
 import { CellMeasurement, CellResult, CellSpec, ProcessStats } from './cells';
 import { BenchChild, ChildEvent } from './child';
-import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_STATS, SERVER_READY, SERVER_STATS, SERVER_UNAVAILABLE } from './child-protocol';
+import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_GO, COMMAND_SKIP, COMMAND_STATS, SERVER_READY, SERVER_STATS, SERVER_UNAVAILABLE } from './child-protocol';
 import { SystemEntry } from '../systems';
 
 export interface RunConfig {
@@ -14,6 +15,8 @@ export interface RunConfig {
   graceMs: number;
   startupTimeoutMs: number;
   profileDir: string | undefined;
+  /** Why cells with a `pin` cannot be pinned here (no taskset, < 2 CPUs): they are reported n/a. */
+  pinningUnavailable: string | undefined;
   verbose: boolean;
   log(line: string): void;
 }
@@ -81,43 +84,79 @@ async function driveClient(
   let current: string | undefined;
   let idleRssMiB: number | undefined;
   let deadline = Date.now() + config.startupTimeoutMs;
-  for (;;) {
-    const event = await client.next(deadline - Date.now());
-    const message = parseClientLine(event);
-    if (event.kind === 'timeout' || event.kind === 'exit') {
-      const cell = current ?? cells.find((c) => !results.has(c.id))?.id;
-      if (cell === undefined) return event.kind === 'exit';
-      const why = event.kind === 'timeout' ? `no result within ${Math.round((current ? cellBudgetMs : config.startupTimeoutMs) / 1000)} s` : `client exited (${event.signal ?? event.code}): ${client.stderrTail}`;
-      record(cell, { status: event.kind === 'timeout' ? 'stall' : 'error', reason: why });
-      return false;
-    }
-    if (message === undefined) continue;
-    switch (message.type) {
-      case 'start':
-        current = message.cell;
-        deadline = Date.now() + cellBudgetMs;
-        break;
-      case 'window':
-        await serverStats(servers);
-        break;
-      case 'result':
-        record(message.measurement.cell, toResult(message.measurement, await serverStats(servers)));
-        current = undefined;
-        if (servers.some((s) => !s.alive)) return false;
-        break;
-      case 'skipped':
-        record(message.cell, { status: 'n/a', reason: message.reason });
-        current = undefined;
-        break;
-      case 'undrained':
+  const pins = new AffinityPins();
+  try {
+    return await followClient();
+  } finally {
+    pins.restore();
+  }
+
+  async function followClient(): Promise<boolean> {
+    for (;;) {
+      const event = await client.next(deadline - Date.now());
+      const message = parseClientLine(event);
+      if (event.kind === 'timeout' || event.kind === 'exit') {
+        const cell = current ?? cells.find((c) => !results.has(c.id))?.id;
+        if (cell === undefined) return event.kind === 'exit';
+        const why = event.kind === 'timeout' ? `no result within ${Math.round((current ? cellBudgetMs : config.startupTimeoutMs) / 1000)} s` : `client exited (${event.signal ?? event.code}): ${client.stderrTail}`;
+        record(cell, { status: event.kind === 'timeout' ? 'stall' : 'error', reason: why });
         return false;
-      case 'done':
-        return true;
-      case 'ready':
-        idleRssMiB = message.idleRssMiB;
-        break;
+      }
+      if (message === undefined) continue;
+      switch (message.type) {
+        case 'start':
+          current = message.cell;
+          deadline = Date.now() + cellBudgetMs;
+          client.send(placeForCell(cells.find((c) => c.id === message.cell), pins, client, servers, config));
+          break;
+        case 'window':
+          await serverStats(servers);
+          break;
+        case 'result':
+          pins.restore();
+          record(message.measurement.cell, toResult(message.measurement, await serverStats(servers)));
+          current = undefined;
+          if (servers.some((s) => !s.alive)) return false;
+          break;
+        case 'skipped':
+          record(message.cell, { status: 'n/a', reason: message.reason });
+          current = undefined;
+          break;
+        case 'undrained':
+          return false;
+        case 'done':
+          return true;
+        case 'ready':
+          idleRssMiB = message.idleRssMiB;
+          break;
+      }
     }
   }
+}
+
+/**
+ * Before each cell: pins the processes for a cell with a `pin` (restoring whatever an earlier
+ * cell pinned otherwise) and returns the command that lets the client start it, or skip it
+ * with the reason pinning failed.
+ */
+function placeForCell(cell: CellSpec | undefined, pins: AffinityPins, client: BenchChild, servers: BenchChild[], config: RunConfig): string {
+  pins.restore();
+  if (cell?.pin === undefined) return COMMAND_GO;
+  if (config.pinningUnavailable !== undefined) return `${COMMAND_SKIP} ${config.pinningUnavailable}`;
+  try {
+    for (const server of servers) pins.pin(requirePid(server), cell.pin.serverCpu);
+    pins.pin(requirePid(client), cell.pin.clientCpu);
+    config.log(`  ${cell.id}: server${servers.length > 1 ? 's' : ''} pinned to CPU ${cell.pin.serverCpu}, client to CPU ${cell.pin.clientCpu}`);
+    return COMMAND_GO;
+  } catch (err) {
+    pins.restore();
+    return `${COMMAND_SKIP} could not pin to separate cores: ${((err as Error)?.message ?? String(err)).split('\n')[0]}`;
+  }
+}
+
+function requirePid(child: BenchChild): number {
+  if (child.pid === undefined) throw new Error(`${child.name} has no pid`);
+  return child.pid;
 }
 
 function toResult(measurement: CellMeasurement, server: ProcessStats | undefined): Omit<CellResult, 'system' | 'cell'> {

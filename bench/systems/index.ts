@@ -8,23 +8,34 @@ export interface SystemEntry {
   family: SystemFamily;
   /** Server processes to start, each running `startServer` (default 1); a cluster system asks for more. */
   servers?: number;
+  /**
+   * The cells this system is measured in (default: every cell). A feature-cost variant exists
+   * only to be compared with its plain path, so it runs where that ratio is read.
+   */
+  cells?: readonly string[];
+  /** The system a feature-cost variant is compared with (its req/s ÷ this one's, same cell, same run). */
+  comparedWith?: string;
   /** Loaded lazily, only inside the child processes of that system. */
   load(): Promise<BenchSystem>;
 }
 
+/** Where the feature-cost variants run: the cells the issue's feature-cost ratios are read in. */
+export const FEATURE_COST_CELLS: readonly string[] = ['small@64', 'small@512'];
+const FEATURE = { cells: FEATURE_COST_CELLS, comparedWith: 'nestrpc-json' } as const;
+
 /** Every system, in run order. Adding one: write `bench/systems/<name>.ts`, add a line here. */
 export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json', label: 'nestrpc JSON', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
-  { name: 'nestrpc-json-nohb', label: 'nestrpc JSON, heartbeats off', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { heartbeats: false }) },
-  { name: 'nestrpc-json-trace', label: 'nestrpc JSON, tracing (no SDK)', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: 'tracing' }) },
-  { name: 'nestrpc-json-metrics', label: 'nestrpc JSON, metrics', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: 'metrics' }) },
-  { name: 'nestrpc-json-otel', label: 'nestrpc JSON, tracing (no SDK) + metrics', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: true }) },
-  { name: 'nestrpc-json-limits', label: 'nestrpc JSON, overload limits on (not reached)', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { limits: true }) },
-  { name: 'nestrpc-json-auth', label: 'nestrpc JSON, token authentication', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { authenticated: true }) },
+  { name: 'nestrpc-json-nohb', label: 'nestrpc JSON, heartbeats off', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { heartbeats: false }) },
+  { name: 'nestrpc-json-trace', label: 'nestrpc JSON, tracing (no SDK)', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: 'tracing' }) },
+  { name: 'nestrpc-json-metrics', label: 'nestrpc JSON, metrics', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: 'metrics' }) },
+  { name: 'nestrpc-json-otel', label: 'nestrpc JSON, tracing (no SDK) + metrics', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: true }) },
+  { name: 'nestrpc-json-limits', label: 'nestrpc JSON, overload limits on (not reached)', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { limits: true }) },
+  { name: 'nestrpc-json-auth', label: 'nestrpc JSON, token authentication', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { authenticated: true }) },
   { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },
   { name: 'nestrpc-protobuf', label: 'nestrpc protobuf', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('protobuf') },
   { name: 'nestrpc-cluster', label: 'nestrpc JSON, 2 providers (discovery + load-aware balancer)', family: 'ours', servers: 2, load: async () => (await import('./nestrpc-cluster')).nestrpcClusterSystem },
-  { name: 'nestrpc-cluster-wrr', label: 'nestrpc JSON, 2 providers (discovery + weighted round robin)', family: 'ours', servers: 2, load: async () => (await import('./nestrpc-cluster')).nestrpcClusterWrrSystem },
+  { name: 'nestrpc-cluster-wrr', label: 'nestrpc JSON, 2 providers (discovery + weighted round robin)', family: 'ours', servers: 2, cells: FEATURE_COST_CELLS, comparedWith: 'nestrpc-cluster', load: async () => (await import('./nestrpc-cluster')).nestrpcClusterWrrSystem },
   { name: 'nest-tcp', label: 'Nest TCP', family: 'nest', load: async () => (await import('./nest-tcp')).nestTcpSystem },
   { name: 'nest-grpc', label: 'Nest gRPC', family: 'nest', load: async () => (await import('./nest-grpc')).nestGrpcSystem },
   { name: 'raw-json', label: 'raw net JSON', family: 'ceiling', load: async () => (await import('./raw-json')).rawJsonSystem },

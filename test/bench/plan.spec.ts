@@ -1,0 +1,53 @@
+import { allCells, PINNED_CELL } from '../../bench/lib/cells';
+import { parseOptions } from '../../bench/lib/options';
+import { CELL_OVERHEAD_MS, estimateDurationMs, featureCostReason, formatDuration, planRun, SYSTEM_START_OVERHEAD_MS } from '../../bench/lib/plan';
+import { evaluateTargets } from '../../bench/lib/targets';
+import { FEATURE_COST_CELLS, SYSTEMS, SystemEntry } from '../../bench/systems';
+
+const FEATURE_VARIANTS = ['nestrpc-json-nohb', 'nestrpc-json-trace', 'nestrpc-json-metrics', 'nestrpc-json-otel', 'nestrpc-json-limits', 'nestrpc-json-auth', 'nestrpc-cluster-wrr'];
+const MAX_FULL_RUN_MS = 25 * 60_000;
+
+function system(name: string, cells?: string[]): SystemEntry {
+  return { name, label: name, family: 'ours', cells, load: () => Promise.reject(new Error('not loaded in this test')) };
+}
+
+describe('bench run plan', () => {
+  it('has a pinned small@1 cell: server on CPU 0, client on CPU 1', () => {
+    expect(allCells()).toContainEqual(PINNED_CELL);
+    expect(PINNED_CELL).toMatchObject({ id: 'small@1-pinned', kind: 'unary', payload: 'small', concurrency: 1, pin: { serverCpu: 0, clientCpu: 1 } });
+  });
+
+  it('measures the feature-cost variants in small@64 and small@512 only, the rest n/a with why', () => {
+    expect(FEATURE_COST_CELLS).toEqual(['small@64', 'small@512']);
+    const variants = SYSTEMS.filter((s) => s.cells !== undefined).map((s) => s.name);
+    expect(variants.sort()).toEqual([...FEATURE_VARIANTS].sort());
+    const [plain, variant] = planRun([system('plain'), system('variant', ['small@64', 'small@512'])], allCells());
+    expect(plain.cells).toHaveLength(allCells().length);
+    expect(plain.skipped).toEqual([]);
+    expect(variant.cells.map((c) => c.id)).toEqual(['small@64', 'small@512']);
+    expect(variant.skipped).toHaveLength(allCells().length - 2);
+    expect(variant.skipped[0]).toEqual({ system: 'variant', cell: 'small@1', status: 'n/a', reason: 'feature-cost variant: measured in small@64 and small@512 only' });
+    expect(featureCostReason(FEATURE_COST_CELLS)).toBe('feature-cost variant: measured in small@64 and small@512 only');
+  });
+
+  it('estimates cells × rounds × (warm-up + window + overhead) plus a start per system and round (none for a system with nothing to run)', () => {
+    const plans = planRun([system('a'), system('b', ['small@64']), system('c', ['large@1'])], allCells().slice(0, 3));
+    const model = { warmupMs: 1_000, windowMs: 4_000, rounds: 3 };
+    expect(estimateDurationMs(plans, model)).toBe(3 * (4 * (5_000 + CELL_OVERHEAD_MS) + 2 * SYSTEM_START_OVERHEAD_MS));
+    expect(formatDuration(1_234_567)).toBe('20 min 35 s');
+    expect(formatDuration(9_400)).toBe('9 s');
+  });
+
+  it('keeps a full run (every system, every cell, 3 rounds, default windows) within ~25 minutes', () => {
+    const options = parseOptions([]);
+    expect(options.complete).toBe(true);
+    expect(options.rounds).toBe(3);
+    expect(estimateDurationMs(planRun(options.systems, options.cells), options)).toBeLessThanOrEqual(MAX_FULL_RUN_MS);
+  });
+
+  it('judges the in-flight-1 target pinned, and reports the unpinned one labelled as such', () => {
+    const targets = evaluateTargets([]).map((t) => t.target);
+    expect(targets).toContain('small@1-pinned (pinned to separate cores): nestrpc-json req/s ÷ raw-json');
+    expect(targets).toContain('small@1 (unpinned): nestrpc-json req/s ÷ raw-json');
+  });
+});
