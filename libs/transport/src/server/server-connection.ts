@@ -23,6 +23,7 @@ import { callScopesEnabled, runInCallScope, scopeOfCall } from '../context/call-
 import { RpcContext, ServerCallState } from './rpc.context';
 import { CallProbe } from '../instrumentation/rpc-instrumentation';
 import { CallLimiter, CallPermit } from './limits/call-limiter';
+import { CallerCache } from './limits/caller-cache';
 import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 import { AuthenticationError } from '../errors/authentication.error';
 import { certificateIdentity, verifiedPeerCertificate } from '../auth/peer-certificate';
@@ -73,6 +74,8 @@ export class ServerConnection implements ConnectionHandler {
   private identity: RpcIdentity | undefined;
   /** Present while token authentication is required and not yet done (undefined: calls are taken). */
   private gate: ServerAuthGate | undefined;
+  /** The limiter's caller key and buckets for this connection's calls (created with the first limited call). */
+  private callerCache: CallerCache | undefined;
 
   constructor(
     private readonly owner: ServerConnectionOwner,
@@ -200,7 +203,7 @@ export class ServerConnection implements ConnectionHandler {
     // Overload limits refuse before the body is decoded or the handler runs.
     const limiter = this.owner.limiter;
     if (limiter !== undefined) {
-      const admitted = limiter.admit(pattern, context);
+      const admitted = limiter.admit(pattern, context, (this.callerCache ??= new CallerCache()));
       if (admitted instanceof ServerOverloadedError) return this.refuse(frame, admitted);
       call.permit = admitted;
     }
