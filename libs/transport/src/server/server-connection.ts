@@ -5,6 +5,7 @@ import { PayloadCodec } from '../codec/payload-codec';
 import { LogLimiter } from '../logging/log-limiter';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
+import { Deadline, DeadlineQueue } from '../connection/deadline-queue';
 import { RpcError } from '../errors/rpc.error';
 import { ServerClosedError } from '../errors/server-closed.error';
 import { ServerDrainingError } from '../errors/server-draining.error';
@@ -56,7 +57,7 @@ interface InFlight extends ServerCallState {
   readonly serializer: Serializer;
   subscription: Subscription | undefined;
   /** The server's own deadline: fires even if the caller's CANCEL never arrives. */
-  deadlineTimer: NodeJS.Timeout | undefined;
+  deadline: Deadline<InFlight> | undefined;
   /** Instrumentation (tracing, metrics) following this call, when installed; ended in settle(). */
   probe?: CallProbe;
   failure?: unknown;
@@ -68,6 +69,8 @@ interface InFlight extends ServerCallState {
 export class ServerConnection implements ConnectionHandler {
   readonly connection: FramedConnection;
   private readonly inFlight = new Map<number, InFlight>();
+  /** Every call's deadline under one timer, instead of a setTimeout armed and cleared per call. */
+  private readonly deadlines = new DeadlineQueue<InFlight>((call, timeoutMs) => this.expire(call, timeoutMs));
   /** Highest request sequence id received; GOAWAY tells the client every later one was not run. */
   private lastSeq = 0;
   /** Who is calling: from the verified client certificate at once, from the token verifier once it accepts. */
@@ -145,6 +148,7 @@ export class ServerConnection implements ConnectionHandler {
   onClose(error: Error | undefined): void {
     this.gate?.dispose();
     for (const seq of [...this.inFlight.keys()]) this.cancel(seq);
+    this.deadlines.clear();
     rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket, error);
     this.owner.onConnectionClosed(this, error);
   }
@@ -194,7 +198,7 @@ export class ServerConnection implements ConnectionHandler {
       controller: undefined,
       cancelled: false,
       subscription: undefined,
-      deadlineTimer: undefined,
+      deadline: undefined,
       probe: undefined,
       failure: undefined,
       permit: undefined,
@@ -217,10 +221,7 @@ export class ServerConnection implements ConnectionHandler {
 
     this.inFlight.set(seq, call);
     const timeoutMs = frame.meta.timeoutMs ?? 0;
-    if (timeoutMs > 0) {
-      call.deadlineTimer = setTimeout(() => this.expire(call, timeoutMs), timeoutMs);
-      call.deadlineTimer.unref();
-    }
+    if (timeoutMs > 0) call.deadline = this.deadlines.add(call, timeoutMs);
     this.run(call, handler, data, context);
   }
 
@@ -319,7 +320,7 @@ export class ServerConnection implements ConnectionHandler {
 
   /** The call's deadline passed on the server's own clock: abort the handler and tell the caller. */
   private expire(call: InFlight, timeoutMs: number): void {
-    call.deadlineTimer = undefined;
+    call.deadline = undefined;
     if (this.inFlight.get(call.seq) !== call) return;
     this.sendTransportError(call.seq, call.serializer, (call.failure = new RpcTimeoutError(call.pattern, timeoutMs)), call.pattern, this.errorTypeOf(call));
     this.cancel(call.seq);
@@ -375,7 +376,7 @@ export class ServerConnection implements ConnectionHandler {
   private settle(call: InFlight): void {
     if (this.inFlight.get(call.seq) !== call) return;
     this.inFlight.delete(call.seq);
-    if (call.deadlineTimer !== undefined) clearTimeout(call.deadlineTimer);
+    if (call.deadline !== undefined) this.deadlines.remove(call.deadline);
     call.permit?.release();
     call.probe?.end(call.failure);
     if (this.inFlight.size === 0) this.owner.onCallsSettled(this);

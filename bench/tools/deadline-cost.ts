@@ -1,0 +1,89 @@
+/**
+ * CPU cost of one call's deadline, in ns per call, without sockets: arming it when the call goes
+ * out and removing it when the answer comes, with `inFlight` calls pending at once (a ring: each
+ * step settles the oldest and starts a new one), for a setTimeout + unref + clearTimeout per call
+ * (what PendingCalls and ServerConnection did) and for one DeadlineQueue per connection (add +
+ * remove). 30 s timeouts, so nothing expires. Also the entries the queue holds afterwards: the
+ * calls in flight, never the calls made. CPU time of this process, medians of interleaved rounds.
+ *
+ *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/tools/deadline-cost.ts [--calls=500000] [--rounds=7] [--in-flight=64] [--out=bench/results/<file>.json]
+ */
+import { writeFileSync } from 'fs';
+import { execSync } from 'child_process';
+// Internal (not public API): the queue the connections use.
+import { Deadline, DeadlineQueue } from '@nestrpc/transport/connection/deadline-queue';
+import { describeMachine, machineInfo } from '../lib/machine';
+
+const TIMEOUT_MS = 30_000;
+type Variant = 'setTimeout' | 'deadline-queue';
+const VARIANTS: readonly Variant[] = ['setTimeout', 'deadline-queue'];
+
+let fired = 0;
+const onTimeout = (): void => void fired++;
+
+function timersPerCall(calls: number, inFlight: number): number {
+  const ring: (NodeJS.Timeout | undefined)[] = new Array(inFlight).fill(undefined);
+  const started = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const slot = i % inFlight;
+    const old = ring[slot];
+    if (old !== undefined) clearTimeout(old);
+    const timer = setTimeout(onTimeout, TIMEOUT_MS);
+    timer.unref();
+    ring[slot] = timer;
+  }
+  const used = process.cpuUsage(started);
+  for (const timer of ring) if (timer !== undefined) clearTimeout(timer);
+  return ((used.user + used.system) * 1e3) / calls;
+}
+
+function queuePerCall(calls: number, inFlight: number): { ns: number; held: number } {
+  const queue = new DeadlineQueue<number>(onTimeout);
+  const ring: (Deadline<number> | undefined)[] = new Array(inFlight).fill(undefined);
+  const started = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const slot = i % inFlight;
+    const old = ring[slot];
+    if (old !== undefined) queue.remove(old);
+    ring[slot] = queue.add(i, TIMEOUT_MS);
+  }
+  const used = process.cpuUsage(started);
+  const held = queue.size;
+  queue.clear();
+  return { ns: ((used.user + used.system) * 1e3) / calls, held };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+function main(): void {
+  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const calls = Number(arg('calls') ?? 500_000);
+  const rounds = Number(arg('rounds') ?? 7);
+  const inFlight = Number(arg('in-flight') ?? 64);
+  const samples = new Map<Variant, number[]>();
+  let held = 0;
+  for (let round = 0; round <= rounds; round++) {
+    for (const variant of VARIANTS) {
+      let ns: number;
+      if (variant === 'setTimeout') ns = timersPerCall(calls, inFlight);
+      else ({ ns, held } = queuePerCall(calls, inFlight));
+      if (round > 0) samples.set(variant, [...(samples.get(variant) ?? []), ns]); // round 0 warms up
+    }
+  }
+  const result = {
+    setTimeoutNsPerCall: Math.round(median(samples.get('setTimeout')!)),
+    deadlineQueueNsPerCall: Math.round(median(samples.get('deadline-queue')!)),
+    deadlineQueueEntriesHeld: held,
+  };
+  process.stdout.write(`deadline cost per call (median of ${rounds} rounds × ${calls} calls, ${inFlight} in flight) on ${describeMachine(machineInfo())}\n`);
+  process.stdout.write(`setTimeout + clearTimeout ${result.setTimeoutNsPerCall} ns, DeadlineQueue add + remove ${result.deadlineQueueNsPerCall} ns (entries held after ${calls} calls: ${held})\n`);
+  const out = arg('out');
+  const commit = execSync('git rev-parse --short HEAD').toString().trim();
+  if (out !== undefined) writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), tool: 'bench/tools/deadline-cost.ts', commit, calls, rounds, inFlight, timeoutMs: TIMEOUT_MS, machine: machineInfo(), result }, null, 2)}\n`);
+  if (fired !== 0) process.stdout.write(`(unexpected: ${fired} timeouts fired)\n`);
+}
+
+main();
