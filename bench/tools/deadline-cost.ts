@@ -3,7 +3,8 @@
  * out and removing it when the answer comes, with `inFlight` calls pending at once (a ring: each
  * step settles the oldest and starts a new one), for a setTimeout + unref + clearTimeout per call
  * (what PendingCalls and ServerConnection did) and for one DeadlineQueue per connection (add +
- * remove). 30 s timeouts, so nothing expires. Also the entries the queue holds afterwards: the
+ * remove; as the server uses it, and as the client does, keeping its timer when nothing is pending).
+ * `--in-flight=1` is the worst case for the server's queue: it empties, so its timer is cleared, every call. 30 s timeouts, so nothing expires. Also the entries the queue holds afterwards: the
  * calls in flight, never the calls made. CPU time of this process, medians of interleaved rounds.
  *
  *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/tools/deadline-cost.ts [--calls=500000] [--rounds=7] [--in-flight=64] [--out=bench/results/<file>.json]
@@ -15,8 +16,9 @@ import { Deadline, DeadlineQueue } from '@nestrpc/transport/connection/deadline-
 import { describeMachine, machineInfo } from '../lib/machine';
 
 const TIMEOUT_MS = 30_000;
-type Variant = 'setTimeout' | 'deadline-queue';
-const VARIANTS: readonly Variant[] = ['setTimeout', 'deadline-queue'];
+/** deadline-queue: as ServerConnection uses it (timer cleared when nothing is pending); -keep: as PendingCalls (client) does. */
+type Variant = 'setTimeout' | 'deadline-queue' | 'deadline-queue-keep';
+const VARIANTS: readonly Variant[] = ['setTimeout', 'deadline-queue', 'deadline-queue-keep'];
 
 let fired = 0;
 const onTimeout = (): void => void fired++;
@@ -37,8 +39,8 @@ function timersPerCall(calls: number, inFlight: number): number {
   return ((used.user + used.system) * 1e3) / calls;
 }
 
-function queuePerCall(calls: number, inFlight: number): { ns: number; held: number } {
-  const queue = new DeadlineQueue<number>(onTimeout);
+function queuePerCall(calls: number, inFlight: number, clearTimerWhenEmpty: boolean): { ns: number; held: number } {
+  const queue = new DeadlineQueue<number>(onTimeout, { clearTimerWhenEmpty });
   const ring: (Deadline<number> | undefined)[] = new Array(inFlight).fill(undefined);
   const started = process.cpuUsage();
   for (let i = 0; i < calls; i++) {
@@ -69,17 +71,18 @@ function main(): void {
     for (const variant of VARIANTS) {
       let ns: number;
       if (variant === 'setTimeout') ns = timersPerCall(calls, inFlight);
-      else ({ ns, held } = queuePerCall(calls, inFlight));
+      else ({ ns, held } = queuePerCall(calls, inFlight, variant === 'deadline-queue'));
       if (round > 0) samples.set(variant, [...(samples.get(variant) ?? []), ns]); // round 0 warms up
     }
   }
   const result = {
     setTimeoutNsPerCall: Math.round(median(samples.get('setTimeout')!)),
     deadlineQueueNsPerCall: Math.round(median(samples.get('deadline-queue')!)),
+    deadlineQueueKeepTimerNsPerCall: Math.round(median(samples.get('deadline-queue-keep')!)),
     deadlineQueueEntriesHeld: held,
   };
   process.stdout.write(`deadline cost per call (median of ${rounds} rounds × ${calls} calls, ${inFlight} in flight) on ${describeMachine(machineInfo())}\n`);
-  process.stdout.write(`setTimeout + clearTimeout ${result.setTimeoutNsPerCall} ns, DeadlineQueue add + remove ${result.deadlineQueueNsPerCall} ns (entries held after ${calls} calls: ${held})\n`);
+  process.stdout.write(`setTimeout + clearTimeout ${result.setTimeoutNsPerCall} ns, DeadlineQueue add + remove ${result.deadlineQueueNsPerCall} ns (server), ${result.deadlineQueueKeepTimerNsPerCall} ns (client: timer kept when empty) (entries held after ${calls} calls: ${held})\n`);
   const out = arg('out');
   const commit = execSync('git rev-parse --short HEAD').toString().trim();
   if (out !== undefined) writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), tool: 'bench/tools/deadline-cost.ts', commit, calls, rounds, inFlight, timeoutMs: TIMEOUT_MS, machine: machineInfo(), result }, null, 2)}\n`);

@@ -22,7 +22,8 @@ export class PendingCalls {
 
   /** `onTimeout` gets a call whose deadline passed while it was pending (it is still pending then: take() it). */
   constructor(onTimeout: (call: PendingCall) => void = () => undefined) {
-    this.deadlines = new DeadlineQueue(onTimeout);
+    // One call at a time would otherwise arm and clear the timer per call; an idle armed timer is unref()'d and fires once for nothing.
+    this.deadlines = new DeadlineQueue(onTimeout, { clearTimerWhenEmpty: false });
   }
 
   get size(): number {

@@ -6,7 +6,7 @@ describe('DeadlineQueue', () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());
 
-    const queueOf = (expired: Array<[string, number]>) => new DeadlineQueue<string>((item, timeoutMs) => expired.push([item, timeoutMs]), () => Date.now());
+    const queueOf = (expired: Array<[string, number]>) => new DeadlineQueue<string>((item, timeoutMs) => expired.push([item, timeoutMs]), { now: () => Date.now() });
 
     it('expires each deadline at its time, never earlier, in order across timeouts', () => {
       const expired: Array<[string, number]> = [];
@@ -75,13 +75,27 @@ describe('DeadlineQueue', () => {
           queue.remove(handles.get('b') as Deadline<string>);
           queue.add('late', 10);
         }
-      }, () => Date.now());
+      }, { now: () => Date.now() });
       handles.set('a', queue.add('a', 50));
       handles.set('b', queue.add('b', 50));
       jest.advanceTimersByTime(50);
       expect(fired).toEqual(['a']);
       jest.advanceTimersByTime(10);
       expect(fired).toEqual(['a', 'late']);
+    });
+
+    it('clears the timer once nothing is pending, unless told to keep it until it fires', () => {
+      const cleared = queueOf([]);
+      cleared.remove(cleared.add('a', 100));
+      expect(jest.getTimerCount()).toBe(0);
+      const expired: Array<[string, number]> = [];
+      const kept = new DeadlineQueue<string>((item, timeoutMs) => expired.push([item, timeoutMs]), { now: () => Date.now(), clearTimerWhenEmpty: false });
+      kept.remove(kept.add('a', 100));
+      kept.add('b', 100); // no new timer: the armed one is early enough
+      expect(jest.getTimerCount()).toBe(1);
+      jest.advanceTimersByTime(100);
+      expect(expired).toEqual([['b', 100]]);
+      expect(jest.getTimerCount()).toBe(0);
     });
 
     it('clear() forgets everything and leaves no timer', () => {

@@ -5,6 +5,17 @@ interface Lane<T> {
   tail: Deadline<T> | undefined;
 }
 
+export interface DeadlineQueueOptions {
+  /**
+   * Clear the timer as soon as nothing is pending (default true: no timer outlives the calls it
+   * guards). false keeps it armed until it fires once for nothing (it is unref()'d, and
+   * `clear()` still clears it): with one call at a time that saves arming a timer per call.
+   */
+  clearTimerWhenEmpty?: boolean;
+  /** Monotonic ms; default the global `performance.now()` (not perf_hooks', so fake timers in tests move it too). */
+  now?: () => number;
+}
+
 /** A pending deadline; pass it to `remove()` when its call settles first. */
 export interface Deadline<T> {
   readonly item: T;
@@ -23,24 +34,30 @@ export interface Deadline<T> {
  * increasing order, so each group is a FIFO (doubly linked: removal on settle is O(1) and frees
  * the entry at once, so memory follows the calls in flight, never the calls made). The timer is
  * armed for the earliest head and only re-armed when a new deadline is earlier than it; when it
- * fires, due heads expire (never before their deadline) and it is armed for the next one; it is
- * cleared when nothing is pending (so with one call at a time it still costs a timer per call).
+ * fires, due heads expire (never before their deadline) and it is armed for the next one. By
+ * default it is cleared when nothing is pending (see `clearTimerWhenEmpty`).
  * Insert and remove are O(1); a sweep is O(distinct timeouts in flight), typically one or two.
  * The timer is unref()'d (it only guards calls) and cleared by `clear()`.
  */
 export class DeadlineQueue<T> {
   private readonly lanes = new Map<number, Lane<T>>();
   private timer: NodeJS.Timeout | undefined;
+  private lastLane: Lane<T> | undefined;
   /** When the armed timer fires (monotonic ms). */
   private armedAt = Infinity;
   private count = 0;
 
+  private readonly now: () => number;
+  private readonly clearTimerWhenEmpty: boolean;
+
   constructor(
     /** Called once per deadline that passes before `remove()`; `timeoutMs` is the one it was added with. */
     private readonly onExpire: (item: T, timeoutMs: number) => void,
-    /** Monotonic ms; the global `performance` (not perf_hooks'), so fake timers in tests move it too. */
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    options: DeadlineQueueOptions = {},
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.clearTimerWhenEmpty = options.clearTimerWhenEmpty ?? true;
+  }
 
   /** Deadlines pending (added, neither removed nor expired). */
   get size(): number {
@@ -48,10 +65,11 @@ export class DeadlineQueue<T> {
   }
 
   add(item: T, timeoutMs: number): Deadline<T> {
-    let lane = this.lanes.get(timeoutMs);
-    if (lane === undefined) {
-      lane = { timeoutMs, head: undefined, tail: undefined };
-      this.lanes.set(timeoutMs, lane);
+    // Most calls of a connection share one timeout: the lane of the last one, without a Map lookup.
+    let lane = this.lastLane;
+    if (lane === undefined || lane.timeoutMs !== timeoutMs || (lane.head === undefined && this.lanes.get(timeoutMs) !== lane)) {
+      lane = this.laneOf(timeoutMs);
+      this.lastLane = lane;
     }
     const now = this.now();
     const at = now + timeoutMs;
@@ -71,7 +89,16 @@ export class DeadlineQueue<T> {
     this.unlink(lane, deadline);
     // With calls still pending the timer stays armed (when it fires for a settled head it re-arms for the next):
     // moving it here would cost a timer per call again. Once nothing is pending it goes, leaving no timer behind.
-    if (this.count === 0) this.disarm();
+    if (this.count === 0 && this.clearTimerWhenEmpty) this.disarm();
+  }
+
+  private laneOf(timeoutMs: number): Lane<T> {
+    let lane = this.lanes.get(timeoutMs);
+    if (lane === undefined) {
+      lane = { timeoutMs, head: undefined, tail: undefined };
+      this.lanes.set(timeoutMs, lane);
+    }
+    return lane;
   }
 
   /** Forgets every deadline and clears the timer (the connection closed). */
@@ -80,6 +107,7 @@ export class DeadlineQueue<T> {
       for (let d = lane.head; d !== undefined; d = d.next) d.lane = undefined;
     }
     this.lanes.clear();
+    this.lastLane = undefined;
     this.count = 0;
     this.disarm();
   }
