@@ -167,7 +167,7 @@ export class CallLimiter {
 
   private keyOf(context: RpcContext, cache: CallerCache): string {
     // The default key depends only on the connection (peer, identity): once per connection, not per call.
-    if (this.callerKey === defaultCallerKey) return cache.defaultKeyOf(context.getIdentity(), () => defaultCallerKey(context));
+    if (this.callerKey === defaultCallerKey) return cache.defaultKeyOf(context);
     try {
       return this.callerKey(context);
     } catch {

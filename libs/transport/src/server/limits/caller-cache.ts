@@ -1,5 +1,7 @@
 import type { RpcIdentity } from '../../auth/rpc-identity';
+import type { RpcContext } from '../rpc.context';
 import type { TrackedBucket } from './bounded-buckets';
+import { defaultCallerKey } from './caller-key';
 
 const NOT_COMPUTED = Symbol('not computed');
 
@@ -22,10 +24,11 @@ export class CallerCache {
   caller: TrackedBucket | undefined;
   private byGate: Map<object, TrackedBucket> | undefined;
 
-  /** The default caller key of this connection, computed once per identity. */
-  defaultKeyOf(identity: RpcIdentity | undefined, compute: () => string): string {
+  /** `defaultCallerKey(context)` for this connection's calls, computed once per identity (the peer is the connection's). */
+  defaultKeyOf(context: RpcContext): string {
+    const identity = context.getIdentity();
     if (identity !== this.identity) {
-      this.defaultKey = compute();
+      this.defaultKey = defaultCallerKey(context);
       this.identity = identity;
     }
     return this.defaultKey;
