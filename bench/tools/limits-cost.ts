@@ -6,7 +6,11 @@
  * buckets), against the same loop with no limiter. CPU time of this process, medians of
  * interleaved rounds, like hook-cost.ts.
  *
- *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/tools/limits-cost.ts [--calls=500000] [--rounds=7] [--out=bench/results/<file>.json] [--baseline=<earlier out file>]
+ * With `--expose-gc --min-semi-space-size=128 --max-semi-space-size=128` it also reports the heap
+ * bytes allocated per call (no scavenge runs within the 100 000 calls measured): what the limiter
+ * adds to the young generation's churn, which is what makes V8 grow it (and the server's RSS).
+ *
+ *   node [--expose-gc --min-semi-space-size=128 --max-semi-space-size=128] -r ts-node/register/transpile-only -r tsconfig-paths/register bench/tools/limits-cost.ts [--calls=500000] [--rounds=7] [--out=bench/results/<file>.json] [--baseline=<earlier out file>]
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { execSync } from 'child_process';
@@ -33,9 +37,30 @@ let sink = 0;
 
 /** One request as server-connection.ts handles it: call state, context, admit (with the connection's caller cache), handler, release. */
 function runCalls(limiter: CallLimiter | undefined, calls: number): number {
+  const started = process.cpuUsage();
+  callLoop(limiter, calls);
+  const used = process.cpuUsage(started);
+  return ((used.user + used.system) * 1e3) / calls;
+}
+
+/** Heap bytes allocated per call, when the process was started with --expose-gc and a young generation large enough for `calls`. */
+function bytesPerCall(limiter: CallLimiter | undefined, calls: number): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return undefined;
+  let least = Infinity;
+  // The least of 3: the first may include feedback vectors and other one-off allocations.
+  for (let i = 0; i < 3; i++) {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    callLoop(limiter, calls);
+    least = Math.min(least, process.memoryUsage().heapUsed - before);
+  }
+  return Math.round(least / calls);
+}
+
+function callLoop(limiter: CallLimiter | undefined, calls: number): void {
   // One connection's cache, as ServerConnection keeps it.
   const cache = new CallerCache();
-  const started = process.cpuUsage();
   for (let i = 0; i < calls; i++) {
     // A fresh (not interned) string per call, as the decoder produces one per frame: the limiter's Map lookups hash it.
     const meta: FrameMetadata = { pattern: String.fromCharCode(101, 99, 104, 111), timeoutMs: 30_000 };
@@ -50,8 +75,6 @@ function runCalls(limiter: CallLimiter | undefined, calls: number): number {
     sink += context.getSequenceId();
     permit.release();
   }
-  const used = process.cpuUsage(started);
-  return ((used.user + used.system) * 1e3) / calls;
 }
 
 function median(values: number[]): number {
@@ -73,9 +96,13 @@ function main(): void {
   }
   const none = median(samples.get('none')!);
   const limits = median(samples.get('limits')!);
-  const result = { noneNsPerCall: Math.round(none), limitsNsPerCall: Math.round(limits), addedNsPerCall: Math.round(limits - none) };
+  const noneBytes = bytesPerCall(undefined, 100_000);
+  const limitsBytes = bytesPerCall(new CallLimiter(UNREACHED_LIMITS), 100_000);
+  const allocated = noneBytes === undefined || limitsBytes === undefined ? {} : { noneBytesPerCall: noneBytes, limitsBytesPerCall: limitsBytes, addedBytesPerCall: limitsBytes - noneBytes };
+  const result = { noneNsPerCall: Math.round(none), limitsNsPerCall: Math.round(limits), addedNsPerCall: Math.round(limits - none), ...allocated };
   process.stdout.write(`limiter cost per call (median of ${rounds} rounds × ${calls} calls) on ${describeMachine(machineInfo())}\n`);
   process.stdout.write(`no limiter ${result.noneNsPerCall} ns, every limit on (none reached) ${result.limitsNsPerCall} ns: +${result.addedNsPerCall} ns per call\n`);
+  if (limitsBytes !== undefined) process.stdout.write(`heap allocated per call: no limiter ${noneBytes} B, limits ${limitsBytes} B\n`);
   const out = arg('out');
   const baseline = arg('baseline');
   const commit = execSync('git rev-parse --short HEAD').toString().trim();
