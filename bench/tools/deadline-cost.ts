@@ -7,7 +7,7 @@
  * `--in-flight=1` is the worst case for the server's queue: it empties, so its timer is cleared, every call. 30 s timeouts, so nothing expires. Also the entries the queue holds afterwards: the
  * calls in flight, never the calls made. CPU time of this process, medians of interleaved rounds.
  *
- *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/tools/deadline-cost.ts [--calls=500000] [--rounds=7] [--in-flight=64] [--out=bench/results/<file>.json]
+ *   node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/tools/deadline-cost.ts [--calls=500000] [--rounds=7] [--in-flight=1,64,512] [--out=bench/results/<file>.json]
  */
 import { writeFileSync } from 'fs';
 import { execSync } from 'child_process';
@@ -60,13 +60,10 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-function main(): void {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const calls = Number(arg('calls') ?? 500_000);
-  const rounds = Number(arg('rounds') ?? 7);
-  const inFlight = Number(arg('in-flight') ?? 64);
+function measure(calls: number, rounds: number, inFlight: number) {
   const samples = new Map<Variant, number[]>();
   let held = 0;
+  // Interleaved: every variant once per round, so a busy phase of the machine lands on all of them.
   for (let round = 0; round <= rounds; round++) {
     for (const variant of VARIANTS) {
       let ns: number;
@@ -75,17 +72,27 @@ function main(): void {
       if (round > 0) samples.set(variant, [...(samples.get(variant) ?? []), ns]); // round 0 warms up
     }
   }
-  const result = {
+  return {
+    inFlight,
     setTimeoutNsPerCall: Math.round(median(samples.get('setTimeout')!)),
     deadlineQueueNsPerCall: Math.round(median(samples.get('deadline-queue')!)),
     deadlineQueueKeepTimerNsPerCall: Math.round(median(samples.get('deadline-queue-keep')!)),
     deadlineQueueEntriesHeld: held,
   };
-  process.stdout.write(`deadline cost per call (median of ${rounds} rounds × ${calls} calls, ${inFlight} in flight) on ${describeMachine(machineInfo())}\n`);
-  process.stdout.write(`setTimeout + clearTimeout ${result.setTimeoutNsPerCall} ns, DeadlineQueue add + remove ${result.deadlineQueueNsPerCall} ns (server), ${result.deadlineQueueKeepTimerNsPerCall} ns (client: timer kept when empty) (entries held after ${calls} calls: ${held})\n`);
+}
+
+function main(): void {
+  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const calls = Number(arg('calls') ?? 500_000);
+  const rounds = Number(arg('rounds') ?? 7);
+  const inFlights = (arg('in-flight') ?? '1,64,512').split(',').map(Number);
+  const results = inFlights.map((inFlight) => measure(calls, rounds, inFlight));
+  process.stdout.write(`deadline cost per call (median of ${rounds} rounds × ${calls} calls) on ${describeMachine(machineInfo())}\n\n`);
+  process.stdout.write('| in flight | setTimeout + clearTimeout | DeadlineQueue, server (timer cleared when empty) | DeadlineQueue, client (timer kept) | entries held after the run |\n|--:|--:|--:|--:|--:|\n');
+  for (const r of results) process.stdout.write(`| ${r.inFlight} | ${r.setTimeoutNsPerCall} ns | ${r.deadlineQueueNsPerCall} ns | ${r.deadlineQueueKeepTimerNsPerCall} ns | ${r.deadlineQueueEntriesHeld} |\n`);
   const out = arg('out');
   const commit = execSync('git rev-parse --short HEAD').toString().trim();
-  if (out !== undefined) writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), tool: 'bench/tools/deadline-cost.ts', commit, calls, rounds, inFlight, timeoutMs: TIMEOUT_MS, machine: machineInfo(), result }, null, 2)}\n`);
+  if (out !== undefined) writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), tool: 'bench/tools/deadline-cost.ts', commit, calls, rounds, timeoutMs: TIMEOUT_MS, machine: machineInfo(), results }, null, 2)}\n`);
   if (fired !== 0) process.stdout.write(`(unexpected: ${fired} timeouts fired)\n`);
 }
 
