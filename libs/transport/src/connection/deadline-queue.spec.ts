@@ -98,6 +98,18 @@ describe('DeadlineQueue', () => {
       expect(jest.getTimerCount()).toBe(0);
     });
 
+    it('reaches a deadline beyond the longest setTimeout delay by re-arming, not by firing early', () => {
+      const expired: Array<[string, number]> = [];
+      const queue = queueOf(expired);
+      const days40 = 40 * 24 * 3600 * 1000;
+      queue.add('far', days40);
+      jest.advanceTimersByTime(2 ** 31 - 1);
+      expect(expired).toEqual([]);
+      expect(jest.getTimerCount()).toBe(1);
+      jest.advanceTimersByTime(days40 - (2 ** 31 - 1));
+      expect(expired).toEqual([['far', days40]]);
+    });
+
     it('clear() forgets everything and leaves no timer', () => {
       const expired: Array<[string, number]> = [];
       const queue = queueOf(expired);

@@ -1,3 +1,6 @@
+/** setTimeout's longest delay: a longer one fires after 1 ms (with a warning) instead. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /** One FIFO of deadlines sharing a timeout: added in time order, so they also expire in order. */
 interface Lane<T> {
   readonly timeoutMs: number;
@@ -127,7 +130,8 @@ export class DeadlineQueue<T> {
   private arm(at: number, now: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(this.onTimer, Math.max(1, Math.ceil(at - now)));
+    // A deadline beyond the longest delay is reached by re-arming when the timer fires early.
+    this.timer = setTimeout(this.onTimer, Math.min(MAX_TIMER_DELAY_MS, Math.max(1, Math.ceil(at - now))));
     this.timer.unref();
   }
 
