@@ -122,7 +122,7 @@ describe('ServerConnection', () => {
     expect(signals.map((s) => s.aborted)).toEqual([true, false, false, false]);
     jest.advanceTimersByTime(10); // t = 110
     expect(signals.map((s) => s.aborted)).toEqual([true, true, false, false]);
-    expect(fake.frames.map((f) => [f.seq, fake.body(f).code])).toEqual([[1, 'TIMEOUT'], [2, 'TIMEOUT']]);
+    expect(fake.frames.map((f) => [f.seq, (fake.body(f) as { code: string }).code])).toEqual([[1, 'TIMEOUT'], [2, 'TIMEOUT']]);
     connection.onClose(undefined);
     expect(signals.map((s) => s.aborted)).toEqual([true, true, true, true]);
     expect(connection.inFlightCount).toBe(0);
