@@ -139,6 +139,33 @@ describe('ClientConnection', () => {
     expect(fake.frames.map((f) => f.type)).toEqual([MessageType.Request, MessageType.Cancel]);
   });
 
+  it('times out every pending call at its own deadline from one timer, cleared when the connection closes', () => {
+    jest.useFakeTimers();
+    const { connection, call } = setup();
+    const first = call('a', 1, { timeoutMs: 100 });
+    jest.advanceTimersByTime(10);
+    const second = call('a', 2, { timeoutMs: 100 });
+    jest.advanceTimersByTime(10);
+    const shorter = call('a', 3, { timeoutMs: 50 }); // due at 70, before the armed timer
+    const unbounded = call('a', 4, { timeoutMs: 0 });
+    expect(jest.getTimerCount()).toBe(1);
+    jest.advanceTimersByTime(49); // t = 69
+    expect(shorter.sink).toEqual([]);
+    jest.advanceTimersByTime(1); // t = 70
+    expect(shorter.sink[0].err).toBeInstanceOf(RpcTimeoutError);
+    jest.advanceTimersByTime(29); // t = 99
+    expect(first.sink).toEqual([]);
+    jest.advanceTimersByTime(1); // t = 100
+    expect(first.sink[0].err).toBeInstanceOf(RpcTimeoutError);
+    expect(second.sink).toEqual([]);
+    const late = call('a', 5, { timeoutMs: 1_000 });
+    connection.onClose(undefined);
+    expect(second.sink[0].err).toBeInstanceOf(ConnectionClosedError);
+    expect(late.sink[0].err).toBeInstanceOf(ConnectionClosedError);
+    expect(unbounded.sink[0].err).toBeInstanceOf(ConnectionClosedError);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it("maps the server's TIMEOUT and SERVER_CLOSED transport errors to typed errors", () => {
     const { fake, call } = setup();
     const a = call('x', 1, { timeoutMs: 100 });

@@ -40,7 +40,7 @@ export interface ClientConnectionOwner {
  */
 export class ClientConnection implements ConnectionHandler {
   readonly connection: FramedConnection;
-  private readonly pending = new PendingCalls();
+  private readonly pending = new PendingCalls((call) => this.onTimeout(call));
   private ready = false;
   /** From GOAWAY: the server ran no request with a higher sequence id. */
   private goAwayLastSeq: number | undefined;
@@ -119,12 +119,8 @@ export class ClientConnection implements ConnectionHandler {
       callback({ err, isDisposed: true });
       return NOOP;
     }
-    const call: PendingCall = { seq, pattern, callback, timeoutMs: options.budgetMs, timer: undefined };
-    if (timeoutMs > 0) {
-      call.timer = setTimeout(() => this.onTimeout(call), timeoutMs);
-      call.timer.unref();
-    }
-    this.pending.add(call);
+    const call: PendingCall = { seq, pattern, callback, timeoutMs: options.budgetMs, deadline: undefined };
+    this.pending.add(call, timeoutMs);
     this.connection.write(frame);
     return () => {
       if (this.pending.take(seq) !== undefined) this.connection.send({ type: MessageType.Cancel, seq });

@@ -2,7 +2,7 @@ import { WritePacket } from '@nestjs/microservices';
 import { PendingCall, PendingCalls } from './pending-calls';
 
 function call(seq: number, sink: WritePacket[] = []): PendingCall {
-  return { seq, pattern: 'p', timeoutMs: 0, timer: undefined, callback: (packet) => sink.push(packet) };
+  return { seq, pattern: 'p', timeoutMs: 0, callback: (packet) => sink.push(packet) };
 }
 
 describe('PendingCalls', () => {
@@ -22,19 +22,31 @@ describe('PendingCalls', () => {
     expect(calls.nextSeq()).toBe(3);
   });
 
-  it('take() removes the call and clears its timer once', () => {
-    const calls = new PendingCalls();
-    const pending = call(7);
+  it('take() removes the call and its deadline once', () => {
     let fired = false;
-    pending.timer = setTimeout(() => (fired = true), 5);
-    calls.add(pending);
+    const calls = new PendingCalls(() => (fired = true));
+    const pending = call(7);
+    calls.add(pending, 5);
+    expect(calls.deadlineCount).toBe(1);
     expect(calls.take(7)).toBe(pending);
     expect(calls.take(7)).toBeUndefined();
     expect(calls.size).toBe(0);
+    expect(calls.deadlineCount).toBe(0);
     return new Promise<void>((resolve) => setTimeout(() => {
       expect(fired).toBe(false);
       resolve();
     }, 20));
+  });
+
+  it('hands a call whose deadline passed to onTimeout, still pending', async () => {
+    const expired: PendingCall[] = [];
+    const calls = new PendingCalls((c) => expired.push(c));
+    calls.add(call(1), 5);
+    calls.add(call(2)); // no deadline
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(expired.map((c) => c.seq)).toEqual([1]);
+    expect(calls.get(1)).toBeDefined();
+    expect(calls.deadlineCount).toBe(0);
   });
 
   it('failAll() fails every call with its own error and empties the table', () => {
@@ -42,12 +54,15 @@ describe('PendingCalls', () => {
     const sink: WritePacket[] = [];
     calls.add(call(1, sink));
     calls.add(call(2, sink));
+    calls.add(call(3, sink), 60_000);
     calls.failAll((c) => `error ${c.seq}`);
     expect(sink).toEqual([
       { err: 'error 1', isDisposed: true },
       { err: 'error 2', isDisposed: true },
+      { err: 'error 3', isDisposed: true },
     ]);
     expect(calls.size).toBe(0);
+    expect(calls.deadlineCount).toBe(0);
   });
 });
 

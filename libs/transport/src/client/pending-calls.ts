@@ -1,11 +1,13 @@
 import { WritePacket } from '@nestjs/microservices';
+import { Deadline, DeadlineQueue } from '../connection/deadline-queue';
 
 export interface PendingCall {
   readonly seq: number;
   readonly pattern: string;
   readonly callback: (packet: WritePacket) => void;
   readonly timeoutMs: number;
-  timer: NodeJS.Timeout | undefined;
+  /** Its entry in the connection's deadline queue, while it has one. */
+  deadline?: Deadline<PendingCall>;
 }
 
 /**
@@ -15,6 +17,14 @@ export interface PendingCall {
 export class PendingCalls {
   private readonly calls = new Map<number, PendingCall>();
   private lastSeq = 0;
+  /** Every call's deadline under one timer (a setTimeout per call cost ~145 ns armed and cleared; bench/results/2026-12-01-deadline-cost.json). */
+  private readonly deadlines: DeadlineQueue<PendingCall>;
+
+  /** `onTimeout` gets a call whose deadline passed while it was pending (it is still pending then: take() it). */
+  constructor(onTimeout: (call: PendingCall) => void = () => undefined) {
+    // One call at a time would otherwise arm and clear the timer per call; an idle armed timer is unref()'d and fires once for nothing.
+    this.deadlines = new DeadlineQueue(onTimeout, { clearTimerWhenEmpty: false });
+  }
 
   get size(): number {
     return this.calls.size;
@@ -27,20 +37,27 @@ export class PendingCalls {
     return this.lastSeq;
   }
 
-  add(call: PendingCall): void {
+  /** Adds the call; with `timeoutMs` > 0, `onTimeout` gets it unless it is taken within that many ms. */
+  add(call: PendingCall, timeoutMs = 0): void {
     this.calls.set(call.seq, call);
+    if (timeoutMs > 0) call.deadline = this.deadlines.add(call, timeoutMs);
+  }
+
+  /** Deadlines armed (for tests: they follow the calls pending, never the calls made). */
+  get deadlineCount(): number {
+    return this.deadlines.size;
   }
 
   get(seq: number): PendingCall | undefined {
     return this.calls.get(seq);
   }
 
-  /** Removes the call and clears its timer. Returns it if it was still pending. */
+  /** Removes the call and its deadline. Returns it if it was still pending. */
   take(seq: number): PendingCall | undefined {
     const call = this.calls.get(seq);
     if (call === undefined) return undefined;
     this.calls.delete(seq);
-    if (call.timer !== undefined) clearTimeout(call.timer);
+    if (call.deadline !== undefined) this.deadlines.remove(call.deadline);
     return call;
   }
 
@@ -48,9 +65,8 @@ export class PendingCalls {
   failAll(errorFor: (call: PendingCall) => unknown): void {
     const calls = [...this.calls.values()];
     this.calls.clear();
-    for (const call of calls) {
-      if (call.timer !== undefined) clearTimeout(call.timer);
-      call.callback({ err: errorFor(call), isDisposed: true });
-    }
+    // Also clears the deadline timer: nothing is left to guard.
+    this.deadlines.clear();
+    for (const call of calls) call.callback({ err: errorFor(call), isDisposed: true });
   }
 }

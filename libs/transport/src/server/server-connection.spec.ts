@@ -106,6 +106,29 @@ describe('ServerConnection', () => {
     expect(fake.frames.map((f) => f.type)).toEqual([MessageType.Response]);
   });
 
+  it('guards every call in flight with one timer, each expiring at its own deadline, cleared on close', () => {
+    jest.useFakeTimers();
+    const signals: AbortSignal[] = [];
+    const { connection, fake, request } = setup({ hang: hanging(signals) });
+    request(1, 'hang', null, 100);
+    jest.advanceTimersByTime(10);
+    request(2, 'hang', null, 100);
+    request(3, 'hang', null, 0); // no deadline
+    request(4, 'hang', null, 1_000);
+    expect(jest.getTimerCount()).toBe(1);
+    jest.advanceTimersByTime(89); // t = 99
+    expect(signals.map((s) => s.aborted)).toEqual([false, false, false, false]);
+    jest.advanceTimersByTime(1); // t = 100
+    expect(signals.map((s) => s.aborted)).toEqual([true, false, false, false]);
+    jest.advanceTimersByTime(10); // t = 110
+    expect(signals.map((s) => s.aborted)).toEqual([true, true, false, false]);
+    expect(fake.frames.map((f) => [f.seq, (fake.body(f) as { code: string }).code])).toEqual([[1, 'TIMEOUT'], [2, 'TIMEOUT']]);
+    connection.onClose(undefined);
+    expect(signals.map((s) => s.aborted)).toEqual([true, true, true, true]);
+    expect(connection.inFlightCount).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('aborts the signal on CANCEL and sends nothing more', () => {
     const signals: AbortSignal[] = [];
     const { connection, fake, request } = setup({ hang: hanging(signals) });

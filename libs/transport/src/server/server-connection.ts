@@ -5,6 +5,7 @@ import { PayloadCodec } from '../codec/payload-codec';
 import { LogLimiter } from '../logging/log-limiter';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
+import { Deadline, DeadlineQueue } from '../connection/deadline-queue';
 import { RpcError } from '../errors/rpc.error';
 import { ServerClosedError } from '../errors/server-closed.error';
 import { ServerDrainingError } from '../errors/server-draining.error';
@@ -23,6 +24,7 @@ import { callScopesEnabled, runInCallScope, scopeOfCall } from '../context/call-
 import { RpcContext, ServerCallState } from './rpc.context';
 import { CallProbe } from '../instrumentation/rpc-instrumentation';
 import { CallLimiter, CallPermit } from './limits/call-limiter';
+import { CallerCache } from './limits/caller-cache';
 import { rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 import { AuthenticationError } from '../errors/authentication.error';
 import { certificateIdentity, verifiedPeerCertificate } from '../auth/peer-certificate';
@@ -55,7 +57,7 @@ interface InFlight extends ServerCallState {
   readonly serializer: Serializer;
   subscription: Subscription | undefined;
   /** The server's own deadline: fires even if the caller's CANCEL never arrives. */
-  deadlineTimer: NodeJS.Timeout | undefined;
+  deadline: Deadline<InFlight> | undefined;
   /** Instrumentation (tracing, metrics) following this call, when installed; ended in settle(). */
   probe?: CallProbe;
   failure?: unknown;
@@ -67,12 +69,16 @@ interface InFlight extends ServerCallState {
 export class ServerConnection implements ConnectionHandler {
   readonly connection: FramedConnection;
   private readonly inFlight = new Map<number, InFlight>();
+  /** Every call's deadline under one timer, instead of a setTimeout armed and cleared per call. */
+  private readonly deadlines = new DeadlineQueue<InFlight>((call, timeoutMs) => this.expire(call, timeoutMs));
   /** Highest request sequence id received; GOAWAY tells the client every later one was not run. */
   private lastSeq = 0;
   /** Who is calling: from the verified client certificate at once, from the token verifier once it accepts. */
   private identity: RpcIdentity | undefined;
   /** Present while token authentication is required and not yet done (undefined: calls are taken). */
   private gate: ServerAuthGate | undefined;
+  /** The limiter's caller key and buckets for this connection's calls (created with the first limited call). */
+  private callerCache: CallerCache | undefined;
 
   constructor(
     private readonly owner: ServerConnectionOwner,
@@ -142,6 +148,7 @@ export class ServerConnection implements ConnectionHandler {
   onClose(error: Error | undefined): void {
     this.gate?.dispose();
     for (const seq of [...this.inFlight.keys()]) this.cancel(seq);
+    this.deadlines.clear();
     rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket, error);
     this.owner.onConnectionClosed(this, error);
   }
@@ -191,7 +198,7 @@ export class ServerConnection implements ConnectionHandler {
       controller: undefined,
       cancelled: false,
       subscription: undefined,
-      deadlineTimer: undefined,
+      deadline: undefined,
       probe: undefined,
       failure: undefined,
       permit: undefined,
@@ -200,7 +207,7 @@ export class ServerConnection implements ConnectionHandler {
     // Overload limits refuse before the body is decoded or the handler runs.
     const limiter = this.owner.limiter;
     if (limiter !== undefined) {
-      const admitted = limiter.admit(pattern, context);
+      const admitted = limiter.admit(pattern, context, (this.callerCache ??= new CallerCache()));
       if (admitted instanceof ServerOverloadedError) return this.refuse(frame, admitted);
       call.permit = admitted;
     }
@@ -214,10 +221,7 @@ export class ServerConnection implements ConnectionHandler {
 
     this.inFlight.set(seq, call);
     const timeoutMs = frame.meta.timeoutMs ?? 0;
-    if (timeoutMs > 0) {
-      call.deadlineTimer = setTimeout(() => this.expire(call, timeoutMs), timeoutMs);
-      call.deadlineTimer.unref();
-    }
+    if (timeoutMs > 0) call.deadline = this.deadlines.add(call, timeoutMs);
     this.run(call, handler, data, context);
   }
 
@@ -316,7 +320,7 @@ export class ServerConnection implements ConnectionHandler {
 
   /** The call's deadline passed on the server's own clock: abort the handler and tell the caller. */
   private expire(call: InFlight, timeoutMs: number): void {
-    call.deadlineTimer = undefined;
+    call.deadline = undefined;
     if (this.inFlight.get(call.seq) !== call) return;
     this.sendTransportError(call.seq, call.serializer, (call.failure = new RpcTimeoutError(call.pattern, timeoutMs)), call.pattern, this.errorTypeOf(call));
     this.cancel(call.seq);
@@ -372,7 +376,7 @@ export class ServerConnection implements ConnectionHandler {
   private settle(call: InFlight): void {
     if (this.inFlight.get(call.seq) !== call) return;
     this.inFlight.delete(call.seq);
-    if (call.deadlineTimer !== undefined) clearTimeout(call.deadlineTimer);
+    if (call.deadline !== undefined) this.deadlines.remove(call.deadline);
     call.permit?.release();
     call.probe?.end(call.failure);
     if (this.inFlight.size === 0) this.owner.onCallsSettled(this);

@@ -1,9 +1,12 @@
 import { ServerOverloadedError } from '../../errors/server-overloaded.error';
 import { RpcContext } from '../rpc.context';
+import { RpcIdentity } from '../../auth/rpc-identity';
+import { LRU_REFRESH_MS } from './bounded-buckets';
 import { CallLimiter, CallPermit } from './call-limiter';
+import { CallerCache } from './caller-cache';
 
-function contextOf(peer: string, headers: Record<string, string> = {}): RpcContext {
-  return new RpcContext({ pattern: 'p', headers }, { seq: 1, peer, receivedAt: 0, idempotent: false, controller: undefined, cancelled: false });
+function contextOf(peer: string, headers: Record<string, string> = {}, identity?: RpcIdentity): RpcContext {
+  return new RpcContext({ pattern: 'p', headers }, { seq: 1, peer, identity, receivedAt: 0, idempotent: false, controller: undefined, cancelled: false });
 }
 
 describe('CallLimiter', () => {
@@ -82,5 +85,58 @@ describe('CallLimiter', () => {
     expect(() => new CallLimiter({ perCaller: { perSecond: -1 } })).toThrow(TypeError);
     expect(() => new CallLimiter({ methods: { a: { rate: { perSecond: Infinity } } } })).toThrow(TypeError);
     expect(() => new CallLimiter({ maxTrackedCallers: 0 })).toThrow(TypeError);
+  });
+
+  describe('with a per-connection CallerCache', () => {
+    const spendOnce = { perSecond: 0.001, burst: 1 };
+
+    it('fetches a fresh bucket once the bounded map has evicted the cached one', () => {
+      const limiter = new CallLimiter({ perCaller: spendOnce, methods: { a: { perCaller: spendOnce } }, maxTrackedCallers: 2 }, clock);
+      const first = new CallerCache();
+      const ctx = contextOf('10.0.0.1:1');
+      admitted(limiter.admit('a', ctx, first));
+      // The cached (spent) buckets refuse.
+      expect(limiter.admit('a', ctx, first)).toMatchObject({ reason: 'rate_limit' });
+      // Another caller's two spent buckets push both of the first caller's out (cap 2).
+      admitted(limiter.admit('a', contextOf('10.0.0.2:1'), new CallerCache()));
+      expect(limiter.callers.evictions).toBe(2);
+      expect(limiter.callers.size).toBe(2);
+      // Evicted: forgotten as without a cache, the caller starts full buckets (it would be refused were the cache still used).
+      admitted(limiter.admit('a', ctx, first));
+      expect(limiter.callers.size).toBe(2);
+    });
+
+    it('evaluates a user callerKey on every call and keeps each key its own bucket', () => {
+      const callerKey = jest.fn((ctx: RpcContext) => ctx.getHeader('tenant') ?? '?');
+      const limiter = new CallLimiter({ perCaller: spendOnce, callerKey }, clock);
+      const cache = new CallerCache();
+      admitted(limiter.admit('a', contextOf('10.0.0.1:1', { tenant: 'x' }), cache));
+      admitted(limiter.admit('a', contextOf('10.0.0.1:1', { tenant: 'y' }), cache));
+      expect(limiter.admit('a', contextOf('10.0.0.1:1', { tenant: 'x' }), cache)).toMatchObject({ reason: 'rate_limit' });
+      expect(callerKey).toHaveBeenCalledTimes(3);
+    });
+
+    it('recomputes the default key when the connection authenticates', () => {
+      const limiter = new CallLimiter({ perCaller: spendOnce }, clock);
+      const cache = new CallerCache();
+      admitted(limiter.admit('a', contextOf('10.0.0.1:1'), cache));
+      const alice: RpcIdentity = { kind: 'token', subject: 'alice', claims: {} };
+      // Now keyed `token:alice`, not the spent host bucket.
+      admitted(limiter.admit('a', contextOf('10.0.0.1:1', {}, alice), cache));
+      expect(limiter.admit('a', contextOf('10.0.0.1:1', {}, alice), cache)).toMatchObject({ reason: 'rate_limit' });
+    });
+
+    it('moves a cached bucket to the recent end of the LRU order at most once per LRU_REFRESH_MS', () => {
+      const limiter = new CallLimiter({ perCaller: { perSecond: 0.001, burst: 2 }, maxTrackedCallers: 2 }, clock);
+      const hot = new CallerCache();
+      admitted(limiter.admit('a', contextOf('10.0.0.1:1'), hot));
+      admitted(limiter.admit('a', contextOf('10.0.0.2:1'), new CallerCache()));
+      now = LRU_REFRESH_MS;
+      admitted(limiter.admit('a', contextOf('10.0.0.1:1'), hot)); // its last token, and a refresh: 10.0.0.2 is now the oldest
+      admitted(limiter.admit('a', contextOf('10.0.0.3:1'), new CallerCache()));
+      expect(limiter.callers.evictions).toBe(1);
+      // 10.0.0.1 kept its spent bucket (10.0.0.2's went): had it been evicted, this call would start a fresh one.
+      expect(limiter.admit('a', contextOf('10.0.0.1:1'), hot)).toMatchObject({ reason: 'rate_limit' });
+    });
   });
 });

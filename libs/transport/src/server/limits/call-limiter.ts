@@ -1,7 +1,8 @@
 import { ServerOverloadedError } from '../../errors/server-overloaded.error';
 import { DEFAULT_MAX_TRACKED_CALLERS } from '../constants';
 import type { RpcContext } from '../rpc.context';
-import { BoundedBuckets } from './bounded-buckets';
+import { BoundedBuckets, TrackedBucket } from './bounded-buckets';
+import { CallerCache } from './caller-cache';
 import { CallerKey, MethodLimits, RateLimit, RpcServerLimits } from './call-limits.options';
 import { defaultCallerKey } from './caller-key';
 import { TokenBucket } from './token-bucket';
@@ -89,8 +90,12 @@ export class CallLimiter {
     this.gates.set(pattern, gate);
   }
 
-  /** A permit, or the typed refusal to send back. Takes nothing when it refuses. */
-  admit(pattern: string, context: RpcContext): CallPermit | ServerOverloadedError {
+  /**
+   * A permit, or the typed refusal to send back. Takes nothing when it refuses. `cache` is the
+   * connection's (one per connection: it remembers the caller key and buckets for its next call);
+   * without one every lookup is done afresh.
+   */
+  admit(pattern: string, context: RpcContext, cache: CallerCache = new CallerCache()): CallPermit | ServerOverloadedError {
     const gate = this.gates.get(pattern);
     if (this.maxConcurrent > 0 && this.active >= this.maxConcurrent) {
       return new ServerOverloadedError(`${this.maxConcurrent} calls already running on this server (limits.maxConcurrentCalls)`, { reason: 'concurrency' });
@@ -99,7 +104,7 @@ export class CallLimiter {
       return new ServerOverloadedError(`${gate.maxConcurrent} calls of "${pattern}" already running (limits.methods["${pattern}"].maxConcurrent)`, { reason: 'concurrency' });
     }
     if (gate?.bucket !== undefined || this.perCaller !== undefined || gate?.perCaller !== undefined) {
-      const refused = this.takeTokens(pattern, gate, context);
+      const refused = this.takeTokens(pattern, gate, context, cache);
       if (refused !== undefined) return refused;
     }
     this.active++;
@@ -113,22 +118,24 @@ export class CallLimiter {
    * is fetched (so fetching the next one can never retire it as "full"), and given back when a
    * later one refuses.
    */
-  private takeTokens(pattern: string, gate: MethodGate | undefined, context: RpcContext): ServerOverloadedError | undefined {
+  private takeTokens(pattern: string, gate: MethodGate | undefined, context: RpcContext, cache: CallerCache): ServerOverloadedError | undefined {
     const now = this.now();
     const shared = gate?.bucket;
     if (shared !== undefined && !shared.tryTake(now)) return rateLimited(`"${pattern}"`, shared, now);
-    if (this.perCaller === undefined && gate?.perCaller === undefined) return undefined;
-    const key = this.keyOf(context);
+    const perCallerOfGate = gate?.perCaller;
+    if (this.perCaller === undefined && perCallerOfGate === undefined) return undefined;
+    const key = this.keyOf(context, cache);
+    cache.select(this.callers, key);
     let caller: TokenBucket | undefined;
     if (this.perCaller !== undefined) {
-      caller = this.callers.get(`\u0001${key}`, now, this.perCaller.perSecond, this.perCaller.burst);
+      caller = this.callerBucket(cache, key, now, this.perCaller);
       if (!caller.tryTake(now)) {
         shared?.refund();
         return rateLimited(`caller ${key}`, caller, now);
       }
     }
-    if (gate?.perCaller !== undefined) {
-      const callerOfMethod = this.callers.get(`${pattern}\u0000${key}`, now, gate.perCaller.perSecond, gate.perCaller.burst);
+    if (gate !== undefined && perCallerOfGate !== undefined) {
+      const callerOfMethod = this.callerOfMethodBucket(cache, gate, key, now, perCallerOfGate);
       if (!callerOfMethod.tryTake(now)) {
         shared?.refund();
         caller?.refund();
@@ -138,12 +145,29 @@ export class CallLimiter {
     return undefined;
   }
 
+  /** The caller's bucket over all patterns: the connection's cached one while the map still holds it. */
+  private callerBucket(cache: CallerCache, key: string, now: number, rate: Required<RateLimit>): TrackedBucket {
+    const cached = cache.caller;
+    if (cached !== undefined && this.callers.touch(cached, now)) return cached;
+    return (cache.caller = this.callers.get(`\u0001${key}`, now, rate.perSecond, rate.burst));
+  }
+
+  private callerOfMethodBucket(cache: CallerCache, gate: MethodGate, key: string, now: number, rate: Required<RateLimit>): TrackedBucket {
+    const cached = cache.gateBucket(gate);
+    if (cached !== undefined && this.callers.touch(cached, now)) return cached;
+    const bucket = this.callers.get(`${gate.pattern}\u0000${key}`, now, rate.perSecond, rate.burst);
+    cache.setGateBucket(gate, bucket);
+    return bucket;
+  }
+
   /** @internal a permit was released. */
   released(): void {
     this.active--;
   }
 
-  private keyOf(context: RpcContext): string {
+  private keyOf(context: RpcContext, cache: CallerCache): string {
+    // The default key depends only on the connection (peer, identity): once per connection, not per call.
+    if (this.callerKey === defaultCallerKey) return cache.defaultKeyOf(context);
     try {
       return this.callerKey(context);
     } catch {

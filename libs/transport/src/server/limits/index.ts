@@ -3,3 +3,4 @@ export * from './caller-key';
 export * from './token-bucket';
 export * from './bounded-buckets';
 export * from './call-limiter';
+export * from './caller-cache';
