@@ -49,14 +49,16 @@ describe('FramedConnection', () => {
     return [a, b, socket];
   }
 
-  it('sends a few frames written in one turn as one socket write, in order', async () => {
+  it('sends a turn\'s first frame at once when nothing is unsent, and the next few together at the end of the turn, in order', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
-    const count = FIRST_EARLY_FLUSH_FRAMES - 1;
-    for (let seq = 1; seq <= count; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
-    expect(write).not.toHaveBeenCalled(); // nothing leaves before the end of the tick
+    const count = FIRST_EARLY_FLUSH_FRAMES;
+    a.connection.send({ type: MessageType.Event, seq: 1, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([1]) });
+    expect(write).toHaveBeenCalledTimes(1); // the peer is likely waiting for it: no wait for the end of the turn
+    for (let seq = 2; seq <= count; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
+    expect(write).toHaveBeenCalledTimes(1); // the rest leave together when the turn ends
     while (b.frames.length < count) await new Promise((resolve) => setImmediate(resolve));
-    expect(write).toHaveBeenCalledTimes(1);
+    expect(write).toHaveBeenCalledTimes(2);
     expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     a.connection.close();
     await Promise.all([a.closed, b.closed]);
@@ -65,16 +67,16 @@ describe('FramedConnection', () => {
   it('writes the start of a big turn at once, then batches that double up to the cap', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
-    // Early writes at 8, then 16, 32, 64, 64 more frames (FlushSchedule): the peer starts on the first 8 at once.
     const writesAfter: number[] = [];
     const total = 4 * EARLY_FLUSH_FRAMES;
     for (let seq = 1; seq <= total; seq++) {
       a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
       writesAfter.push(write.mock.calls.length);
     }
-    const expectedAt: number[] = [];
-    for (let at = 0, step = FIRST_EARLY_FLUSH_FRAMES; at + step <= total; step = Math.min(step * 2, EARLY_FLUSH_FRAMES)) expectedAt.push((at += step));
-    expect(expectedAt.slice(0, 3)).toEqual([FIRST_EARLY_FLUSH_FRAMES, 3 * FIRST_EARLY_FLUSH_FRAMES, 7 * FIRST_EARLY_FLUSH_FRAMES]);
+    // The first frame at once (idle socket), then batches of 16, 32, 64, 64, ... frames (FlushSchedule).
+    const expectedAt = [1];
+    for (let at = 1, step = 2 * FIRST_EARLY_FLUSH_FRAMES; at + step <= total; step = Math.min(step * 2, EARLY_FLUSH_FRAMES)) expectedAt.push((at += step));
+    expect(expectedAt.slice(0, 4)).toEqual([1, 17, 49, 113]);
     // The frame count after which each write happened, synchronously inside send().
     const flushedAt = writesAfter.flatMap((writes, i) => (writes > (writesAfter[i - 1] ?? 0) ? [i + 1] : []));
     expect(flushedAt).toEqual(expectedAt);
@@ -88,28 +90,33 @@ describe('FramedConnection', () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
     for (let seq = 1; seq <= 3 * FIRST_EARLY_FLUSH_FRAMES; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
-    expect(write).toHaveBeenCalledTimes(2);
+    expect(write).toHaveBeenCalledTimes(2); // frame 1, then frames 2..17
     await new Promise((resolve) => setImmediate(resolve)); // the turn ends
     write.mockClear();
-    for (let seq = 1; seq <= FIRST_EARLY_FLUSH_FRAMES; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([1]) });
-    expect(write).toHaveBeenCalledTimes(1); // the threshold is back to the first one
+    a.connection.send({ type: MessageType.Event, seq: 100, serializerId: 1, body: Buffer.from([1]) });
+    expect(write).toHaveBeenCalledTimes(1); // a new turn: its first frame leaves at once again
     a.connection.send({ type: MessageType.Event, seq: 999, serializerId: 1, body: Buffer.alloc(EARLY_FLUSH_BYTES) });
     expect(write).toHaveBeenCalledTimes(2); // one frame over the byte threshold leaves at once
-    while (b.frames.length < 4 * FIRST_EARLY_FLUSH_FRAMES + 1) await new Promise((resolve) => setImmediate(resolve));
+    while (b.frames.length < 3 * FIRST_EARLY_FLUSH_FRAMES + 2) await new Promise((resolve) => setImmediate(resolve));
     a.connection.close();
     await Promise.all([a.closed, b.closed]);
   });
 
-  it('hands big frames to the socket as they are (one vectored write, no copy) and copies small ones into one buffer', async () => {
+  it('hands big frames to the socket as they are (no copy) and copies small ones into one buffer', async () => {
     const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     const write = jest.spyOn(socket, 'write');
-    for (let seq = 1; seq <= 3; seq++) a.connection.write(encodeFrame({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.alloc(WRITEV_MIN_AVERAGE_BYTES, seq) }));
+    const big = [1, 2, 3].map((seq) => encodeFrame({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.alloc(WRITEV_MIN_AVERAGE_BYTES, seq) }));
+    for (const frame of big) a.connection.write(frame);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(write).toHaveBeenCalledTimes(3); // corked: one writev of the three frames' own buffers
+    // The first leaves at once (idle socket), the other two corked into one writev: each its own buffer, never copied.
+    expect(write.mock.calls.map(([chunk]) => chunk)).toEqual(big);
+    write.mock.calls.forEach(([chunk], i) => expect(chunk).toBe(big[i]));
+    while (b.frames.length < 3) await new Promise((resolve) => setImmediate(resolve));
     write.mockClear();
-    for (let seq = 4; seq <= 6; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([seq]) });
+    const small = [4, 5, 6].map((seq) => encodeFrame({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([seq]) }));
+    for (const frame of small) a.connection.write(frame);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(write).toHaveBeenCalledTimes(1);
+    expect(write.mock.calls.map(([chunk]) => (chunk as Buffer).length)).toEqual([small[0].length, small[1].length + small[2].length]); // the last two copied into one buffer
     while (b.frames.length < 6) await new Promise((resolve) => setImmediate(resolve));
     expect(b.frames.map((f) => [f.seq, f.body?.[0]])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]]);
     a.connection.close();

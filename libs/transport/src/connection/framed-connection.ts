@@ -145,7 +145,7 @@ export class FramedConnection {
     this.reportWritable();
     // Part of the batch goes out now rather than at the end of the turn, so the peer starts
     // working on it while we keep producing: both ends busy at once (FlushSchedule).
-    if (this.schedule.isDue(this.outbox.length, this.outboxBytes)) {
+    if (this.schedule.isDue(this.outbox.length, this.outboxBytes, this.socket.writableLength === 0)) {
       this.schedule.flushedEarly();
       this.flush();
     }
