@@ -4,55 +4,69 @@
  * RegExp 0x78, Set 0x73, cyclic pointers 0x70, bundled strings, typed arrays, ...) is refused:
  * the docs promise plain data, Date, binary and undefined, nothing that builds objects.
  */
-const ALLOWED_EXT_TYPES = new Set([-1, 0]);
+function isAllowedExtType(typeByte: number): boolean {
+  return typeByte === 0xff || typeByte === 0x00;
+}
+
+function u16(body: Uint8Array, pos: number): number {
+  return (body[pos] << 8) | body[pos + 1];
+}
+
+function u32(body: Uint8Array, pos: number): number {
+  return ((body[pos] << 24) | (body[pos + 1] << 16) | (body[pos + 2] << 8) | body[pos + 3]) >>> 0;
+}
+
+function need(body: Uint8Array, pos: number, bytes: number): void {
+  if (pos + bytes > body.length) throw new RangeError('MessagePack body ends inside a value');
+}
+
+/** An extension of `length` data bytes whose type byte is at `typeAt`: checks the type, returns the position after it. */
+function ext(body: Uint8Array, length: number, typeAt: number): number {
+  need(body, typeAt, length + 1);
+  const type = body[typeAt];
+  if (!isAllowedExtType(type)) throw new TypeError(`MessagePack extension type ${(type << 24) >> 24} is not accepted (only timestamp and undefined)`);
+  return typeAt + 1 + length;
+}
 
 /**
- * Walks one MessagePack value (no decoding, no allocation) and throws a TypeError naming the
- * first extension type outside ALLOWED_EXT_TYPES. Linear in the body; iterative, so nesting
- * depth cannot overflow the stack.
+ * Walks one MessagePack value (no decoding, no allocation: it runs on every received body) and
+ * throws a TypeError naming the first extension type not allowed above. Linear in the body;
+ * iterative, so nesting depth cannot overflow the stack.
  */
 export function assertPlainMsgpack(body: Uint8Array): void {
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   let pos = 0;
   let pending = 1; // values still to walk
-  const need = (bytes: number): void => {
-    if (pos + bytes > body.length) throw new RangeError('MessagePack body ends inside a value');
-  };
-  const ext = (length: number, typeAt: number): void => {
-    need(length + 1);
-    const type = view.getInt8(typeAt);
-    if (!ALLOWED_EXT_TYPES.has(type)) throw new TypeError(`MessagePack extension type ${type} is not accepted (only timestamp and undefined)`);
-    pos = typeAt + 1 + length;
-  };
   while (pending > 0) {
-    need(1);
+    need(body, pos, 1);
     const b = body[pos++];
     pending--;
     if (b <= 0x7f || b >= 0xe0 || b === 0xc0 || b === 0xc2 || b === 0xc3) continue;
     if (b <= 0x8f) pending += 2 * (b & 0x0f);
     else if (b <= 0x9f) pending += b & 0x0f;
-    else if (b <= 0xbf) (need(b & 0x1f), (pos += b & 0x1f));
-    else {
+    else if (b <= 0xbf) {
+      need(body, pos, b & 0x1f);
+      pos += b & 0x1f;
+    } else {
       switch (b) {
-        case 0xc4: case 0xd9: need(1); pos += 1 + body[pos]; break;
-        case 0xc5: case 0xda: need(2); pos += 2 + view.getUint16(pos); break;
-        case 0xc6: case 0xdb: need(4); pos += 4 + view.getUint32(pos); break;
-        case 0xc7: need(1); ext(body[pos], pos + 1); break;
-        case 0xc8: need(2); ext(view.getUint16(pos), pos + 2); break;
-        case 0xc9: need(4); ext(view.getUint32(pos), pos + 4); break;
+        case 0xc4: case 0xd9: need(body, pos, 1); pos += 1 + body[pos]; break;
+        case 0xc5: case 0xda: need(body, pos, 2); pos += 2 + u16(body, pos); break;
+        case 0xc6: case 0xdb: need(body, pos, 4); pos += 4 + u32(body, pos); break;
+        case 0xc7: need(body, pos, 1); pos = ext(body, body[pos], pos + 1); break;
+        case 0xc8: need(body, pos, 2); pos = ext(body, u16(body, pos), pos + 2); break;
+        case 0xc9: need(body, pos, 4); pos = ext(body, u32(body, pos), pos + 4); break;
         case 0xca: case 0xce: case 0xd2: pos += 4; break;
         case 0xcb: case 0xcf: case 0xd3: pos += 8; break;
         case 0xcc: case 0xd0: pos += 1; break;
         case 0xcd: case 0xd1: pos += 2; break;
-        case 0xd4: ext(1, pos); break;
-        case 0xd5: ext(2, pos); break;
-        case 0xd6: ext(4, pos); break;
-        case 0xd7: ext(8, pos); break;
-        case 0xd8: ext(16, pos); break;
-        case 0xdc: need(2); pending += view.getUint16(pos); pos += 2; break;
-        case 0xdd: need(4); pending += view.getUint32(pos); pos += 4; break;
-        case 0xde: need(2); pending += 2 * view.getUint16(pos); pos += 2; break;
-        case 0xdf: need(4); pending += 2 * view.getUint32(pos); pos += 4; break;
+        case 0xd4: pos = ext(body, 1, pos); break;
+        case 0xd5: pos = ext(body, 2, pos); break;
+        case 0xd6: pos = ext(body, 4, pos); break;
+        case 0xd7: pos = ext(body, 8, pos); break;
+        case 0xd8: pos = ext(body, 16, pos); break;
+        case 0xdc: need(body, pos, 2); pending += u16(body, pos); pos += 2; break;
+        case 0xdd: need(body, pos, 4); pending += u32(body, pos); pos += 4; break;
+        case 0xde: need(body, pos, 2); pending += 2 * u16(body, pos); pos += 2; break;
+        case 0xdf: need(body, pos, 4); pending += 2 * u32(body, pos); pos += 4; break;
         default: throw new TypeError(`Invalid MessagePack byte 0x${b.toString(16)}`);
       }
     }
