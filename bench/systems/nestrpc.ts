@@ -30,6 +30,13 @@ export interface NestrpcVariant {
    * connection, so per call it should cost nothing.
    */
   authenticated?: boolean;
+  /**
+   * Puts back, in both processes, what 0.1 did, to show what the current code gains:
+   * `turn-end-flush` writes a turn's frames together at its end (or at 64 frames / 32 KiB)
+   * instead of FlushSchedule's early writes; `copied-body` makes msgpack serialize into its own
+   * buffer and copies the body into the frame, instead of serializing into the frame itself.
+   */
+  before?: 'turn-end-flush' | 'copied-body';
 }
 
 /** Limits that are all checked on every call and never refuse one at bench loads. */
@@ -53,8 +60,13 @@ const BENCH_AUTH: RpcServerAuthOptions = {
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
   const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
   const instrumented = variant.instrumented;
-  const ready = instrumented === undefined || instrumented === false ? async () => undefined : () => instrument(instrumented === true || instrumented === 'tracing', instrumented === true || instrumented === 'metrics');
+  let ready = instrumented === undefined || instrumented === false ? async () => undefined : () => instrument(instrumented === true || instrumented === 'tracing', instrumented === true || instrumented === 'metrics');
   const auth = variant.authenticated === true;
+  if (variant.before !== undefined) {
+    const previous = ready;
+    const restore = variant.before === 'turn-end-flush' ? restoreTurnEndFlush : restoreCopiedBody;
+    ready = async () => (await restore(), previous());
+  }
   return {
     probe: () => probeSerializer(serializer),
     startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined, auth)),
@@ -93,6 +105,19 @@ function probeSerializer(name: NestrpcSerializerName): string | undefined {
   } catch (err) {
     return `${name} serializer failed: ${(err as Error).message}`;
   }
+}
+
+/** 0.1's flush policy: nothing leaves before the end of the turn unless 64 frames or 32 KiB are queued. */
+async function restoreTurnEndFlush(): Promise<void> {
+  const { FlushSchedule } = await import('@nestrpc/transport/connection/flush-schedule');
+  const { EARLY_FLUSH_BYTES, EARLY_FLUSH_FRAMES } = await import('@nestrpc/transport/connection/constants');
+  FlushSchedule.prototype.isDue = (frames: number, bytes: number) => frames >= EARLY_FLUSH_FRAMES || bytes >= EARLY_FLUSH_BYTES;
+}
+
+/** 0.1's msgpack framing: the serializer's output copied into a separately allocated frame. */
+async function restoreCopiedBody(): Promise<void> {
+  const { MsgpackSerializer } = await import('@nestrpc/transport');
+  Object.defineProperty(MsgpackSerializer.prototype, 'serializeWithHeadroom', { value: undefined, configurable: true });
 }
 
 /** Tracing (API only, no SDK) and/or Prometheus metrics, as RpcObservabilityModule installs them; once per process. */
