@@ -14,6 +14,8 @@ import { execSync } from 'child_process';
 // Internal (not public API): the queue the connections use.
 import { Deadline, DeadlineQueue } from '@nestrpc/transport/connection/deadline-queue';
 import { describeMachine, machineInfo } from '../lib/machine';
+import { median } from '../lib/aggregate';
+import { toolArg } from './tool-args';
 
 const TIMEOUT_MS = 30_000;
 /** deadline-queue: as ServerConnection uses it (timer cleared when nothing is pending); -keep: as PendingCalls (client) does. */
@@ -55,11 +57,6 @@ function queuePerCall(calls: number, inFlight: number, clearTimerWhenEmpty: bool
   return { ns: ((used.user + used.system) * 1e3) / calls, held };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
 function measure(calls: number, rounds: number, inFlight: number) {
   const samples = new Map<Variant, number[]>();
   let held = 0;
@@ -82,15 +79,14 @@ function measure(calls: number, rounds: number, inFlight: number) {
 }
 
 function main(): void {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const calls = Number(arg('calls') ?? 500_000);
-  const rounds = Number(arg('rounds') ?? 7);
-  const inFlights = (arg('in-flight') ?? '1,64,512').split(',').map(Number);
+  const calls = Number(toolArg('calls') ?? 500_000);
+  const rounds = Number(toolArg('rounds') ?? 7);
+  const inFlights = (toolArg('in-flight') ?? '1,64,512').split(',').map(Number);
   const results = inFlights.map((inFlight) => measure(calls, rounds, inFlight));
   process.stdout.write(`deadline cost per call (median of ${rounds} rounds × ${calls} calls) on ${describeMachine(machineInfo())}\n\n`);
   process.stdout.write('| in flight | setTimeout + clearTimeout | DeadlineQueue, server (timer cleared when empty) | DeadlineQueue, client (timer kept) | entries held after the run |\n|--:|--:|--:|--:|--:|\n');
   for (const r of results) process.stdout.write(`| ${r.inFlight} | ${r.setTimeoutNsPerCall} ns | ${r.deadlineQueueNsPerCall} ns | ${r.deadlineQueueKeepTimerNsPerCall} ns | ${r.deadlineQueueEntriesHeld} |\n`);
-  const out = arg('out');
+  const out = toolArg('out');
   const commit = execSync('git rev-parse --short HEAD').toString().trim();
   if (out !== undefined) writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), tool: 'bench/tools/deadline-cost.ts', commit, calls, rounds, timeoutMs: TIMEOUT_MS, machine: machineInfo(), results }, null, 2)}\n`);
   if (fired !== 0) process.stdout.write(`(unexpected: ${fired} timeouts fired)\n`);

@@ -17,6 +17,8 @@ import { createRpcTracing } from '@nestrpc/observability/tracing/rpc-tracing';
 import { RpcMetrics } from '@nestrpc/observability/metrics/rpc-metrics';
 import { Registry } from 'prom-client';
 import { describeMachine, machineInfo } from '../lib/machine';
+import { median } from '../lib/aggregate';
+import { toolArg } from './tool-args';
 
 type Variant = 'none' | 'tracing' | 'metrics' | 'tracing+metrics';
 const VARIANTS: readonly Variant[] = ['none', 'tracing', 'metrics', 'tracing+metrics'];
@@ -62,15 +64,9 @@ function nsPerCall(side: 'server' | 'client', calls: number): number {
   return ((used.user + used.system) * 1e3) / calls;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
 function main(): void {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const calls = Number(arg('calls') ?? 500_000);
-  const rounds = Number(arg('rounds') ?? 7);
+  const calls = Number(toolArg('calls') ?? 500_000);
+  const rounds = Number(toolArg('rounds') ?? 7);
   const samples = new Map<string, number[]>();
   // Interleaved like the bench: every variant once per round, so a busy phase lands on all of them.
   for (let round = 0; round <= rounds; round++) {
@@ -91,7 +87,7 @@ function main(): void {
   const base = results[0];
   process.stdout.write(`hook cost per call (median of ${rounds} rounds × ${calls} calls) on ${describeMachine(machineInfo())}\n\n| variant | server ns/call | client ns/call | added over none (server + client) |\n|---|--:|--:|--:|\n`);
   for (const r of results) process.stdout.write(`| ${r.variant} | ${r.serverNsPerCall} | ${r.clientNsPerCall} | ${r.serverNsPerCall + r.clientNsPerCall - base.serverNsPerCall - base.clientNsPerCall} ns |\n`);
-  const out = arg('out');
+  const out = toolArg('out');
   if (out !== undefined) writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), tool: 'bench/tools/hook-cost.ts', calls, rounds, machine: machineInfo(), results }, null, 2)}\n`);
   if (sink === -1) process.stdout.write('');
 }

@@ -21,6 +21,8 @@ import { CallerCache } from '@nestrpc/transport/server/limits/caller-cache';
 import { ServerCallState } from '@nestrpc/transport/server/rpc.context';
 import { FrameMetadata } from '@nestrpc/transport/protocol';
 import { describeMachine, machineInfo } from '../lib/machine';
+import { median } from '../lib/aggregate';
+import { toolArg } from './tool-args';
 
 /** Same as bench/systems/nestrpc.ts UNREACHED_LIMITS. */
 const UNREACHED_LIMITS: RpcServerLimits = {
@@ -77,15 +79,9 @@ function callLoop(limiter: CallLimiter | undefined, calls: number): void {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
 function main(): void {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const calls = Number(arg('calls') ?? 500_000);
-  const rounds = Number(arg('rounds') ?? 7);
+  const calls = Number(toolArg('calls') ?? 500_000);
+  const rounds = Number(toolArg('rounds') ?? 7);
   const samples = new Map<Variant, number[]>();
   for (let round = 0; round <= rounds; round++) {
     for (const variant of VARIANTS) {
@@ -103,8 +99,8 @@ function main(): void {
   process.stdout.write(`limiter cost per call (median of ${rounds} rounds × ${calls} calls) on ${describeMachine(machineInfo())}\n`);
   process.stdout.write(`no limiter ${result.noneNsPerCall} ns, every limit on (none reached) ${result.limitsNsPerCall} ns: +${result.addedNsPerCall} ns per call\n`);
   if (limitsBytes !== undefined) process.stdout.write(`heap allocated per call: no limiter ${noneBytes} B, limits ${limitsBytes} B\n`);
-  const out = arg('out');
-  const baseline = arg('baseline');
+  const out = toolArg('out');
+  const baseline = toolArg('baseline');
   const commit = execSync('git rev-parse --short HEAD').toString().trim();
   const before = baseline === undefined ? undefined : (JSON.parse(readFileSync(baseline, 'utf8')) as { commit: string; result: unknown });
   if (out !== undefined) {
