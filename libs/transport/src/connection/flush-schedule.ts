@@ -14,7 +14,7 @@ import { EARLY_FLUSH_BYTES, EARLY_FLUSH_FRAMES, FIRST_EARLY_FLUSH_FRAMES } from 
  * - every following early write waits for twice as many frames as the one before, up to
  *   EARLY_FLUSH_FRAMES (or EARLY_FLUSH_BYTES), so a turn of n frames costs about
  *   log2(n / FIRST_EARLY_FLUSH_FRAMES) + 2 syscalls, not n. What is left leaves at the end of the turn.
- * The 2026-12-01 flush-policy run (bench/results) compares this with the alternatives.
+ * The bench system `nestrpc-json-turnflush` measures it against 0.1's policy in every full run (docs/decisions.md).
  */
 export class FlushSchedule {
   private threshold = FIRST_EARLY_FLUSH_FRAMES;
