@@ -22,7 +22,7 @@ export class FlushSchedule {
 
   /**
    * True when `frames` queued frames (`bytes` long) should leave now, before the turn ends;
-   * `socketIdle`: the socket holds nothing unsent.
+   * `socketIdle`: the socket holds nothing unsent (read only for a lone frame at a turn's start).
    */
   isDue(frames: number, bytes: number, socketIdle: boolean): boolean {
     if (!this.turnStarted) {

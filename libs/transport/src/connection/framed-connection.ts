@@ -145,7 +145,9 @@ export class FramedConnection {
     this.reportWritable();
     // Part of the batch goes out now rather than at the end of the turn, so the peer starts
     // working on it while we keep producing: both ends busy at once (FlushSchedule).
-    if (this.schedule.isDue(this.outbox.length, this.outboxBytes, this.socket.writableLength === 0)) {
+    // The socket's backlog only matters for a lone frame (a turn's first): not read per frame in a burst.
+    const queued = this.outbox.length;
+    if (this.schedule.isDue(queued, this.outboxBytes, queued === 1 && this.socket.writableLength === 0)) {
       this.schedule.flushedEarly();
       this.flush();
     }
