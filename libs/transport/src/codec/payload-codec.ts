@@ -1,6 +1,7 @@
 import { RpcError } from '../errors/rpc.error';
 import { SerializationError } from '../errors/serialization.error';
 import { Frame, OutgoingFrame } from '../protocol/frame';
+import { HEADER_BYTES } from '../protocol/constants';
 import { encodeFrame, encodeFrameAround, frameHeadBytes } from '../protocol/frame-encoder';
 import { PayloadKind, Serializer } from '../serializers/serializer';
 import { SerializerRegistry } from '../serializers/serializer-registry';
@@ -30,21 +31,27 @@ export class PayloadCodec {
   encode(serializer: Serializer, frame: ValueFrame): Buffer {
     const value = frame.value;
     let body: Uint8Array | string | undefined;
+    /** Known once the headroom was asked for: the fallback does not size the metadata again. */
+    let metaLength: number | undefined;
     try {
-      if (value !== undefined && serializer.serializeWithHeadroom !== undefined) {
-        // The serializer leaves room for the header: its buffer becomes the frame, the body is not copied.
-        const headBytes = frameHeadBytes(frame);
-        const whole = serializer.serializeWithHeadroom(value, { pattern: frame.pattern, kind: frame.kind }, headBytes);
-        if (whole !== undefined) {
-          return encodeFrameAround({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id }, whole, headBytes, this.maxFrameBytes);
+      if (value !== undefined) {
+        const context = { pattern: frame.pattern, kind: frame.kind };
+        if (serializer.serializeWithHeadroom !== undefined) {
+          // The serializer leaves room for the header: its buffer becomes the frame, the body is not copied.
+          const headBytes = frameHeadBytes(frame);
+          const whole = serializer.serializeWithHeadroom(value, context, headBytes);
+          if (whole !== undefined) {
+            return encodeFrameAround({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id }, whole, headBytes, this.maxFrameBytes);
+          }
+          metaLength = headBytes - HEADER_BYTES;
         }
+        body = serializer.serialize(value, context);
       }
-      body = value === undefined ? undefined : serializer.serialize(value, { pattern: frame.pattern, kind: frame.kind });
     } catch (err) {
       throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'serialize', err);
     }
     // Fields listed, not spread: this runs once per frame on both ends.
-    return encodeFrame({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id, body }, this.maxFrameBytes);
+    return encodeFrame({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id, body }, this.maxFrameBytes, metaLength);
   }
 
   /** The frame's body as a value (undefined when it has none). Throws SerializationError. */

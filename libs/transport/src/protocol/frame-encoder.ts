@@ -7,9 +7,9 @@ import { metadataSize, writeMetadata } from './metadata.codec';
 /**
  * Encodes one frame into a single buffer: one allocation, metadata written in place, one copy of the body.
  * Throws FrameTooLargeError before allocating when the frame would exceed `maxFrameBytes`.
+ * `metaLength`: `metadataSize(frame.meta)` when the caller has already computed (and so validated) it.
  */
-export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
-  const metaLength = metadataSize(frame.meta);
+export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, metaLength = metadataSize(frame.meta)): Buffer {
   const body = frame.body;
   const bodyLength = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
   const total = HEADER_BYTES + metaLength + bodyLength;
