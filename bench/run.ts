@@ -2,7 +2,7 @@
  * nestrpc benchmark: every system (bench/systems) as a server process + a client process on
  * loopback, every cell (payload × calls in flight) measured in one invocation.
  *
- *   npm run bench                  full run (~24 min on 2 cores; the estimate is printed first)
+ *   npm run bench                  full run (~26 min on 2 cores; the estimate is printed first)
  *   npm run bench -- --quick       one round, short windows
  *   npm run bench -- --only=raw-echo --duration=1 --quick     smoke run
  *   npm run bench -- --profile --only=nestrpc-json --cells=small@64,small@512
@@ -21,7 +21,7 @@ import { killAllChildren } from './lib/child';
 import { renderLatestBlock } from './lib/docs-blocks';
 import { describeMachine, machineInfo } from './lib/machine';
 import { BenchOptions, parseOptions } from './lib/options';
-import { estimateDurationMs, formatDuration, planRun } from './lib/plan';
+import { estimateDurationMs, formatDuration, planRun, runOrder } from './lib/plan';
 import { publishResults } from './lib/publish';
 import { gitRevision, ResultsFile } from './lib/results-file';
 import { runSystem } from './lib/system-run';
@@ -63,15 +63,16 @@ async function main(): Promise<void> {
 
   const buildDir = buildForRun(REPO_ROOT);
   const started = performance.now();
-  // Systems interleaved within each round (A B C A B C), so a slow phase of a noisy machine
-  // lands on every system instead of on whichever ran then.
+  // Each round goes cell by cell and, within a cell, system by system (A B C, A B C), each in
+  // processes of its own: a slow phase of a noisy machine lands on the systems a ratio compares
+  // alike, since they are measured seconds apart (lib/plan.ts runOrder).
+  const order = runOrder(plans, options.cells);
   const rounds: CellResult[][] = [];
   for (let round = 1; round <= options.rounds; round++) {
     const results: CellResult[] = [];
-    for (const { system, cells } of plans) {
-      if (cells.length === 0) continue;
-      log(`${system.name}${options.rounds > 1 ? ` (round ${round}/${options.rounds})` : ''}:`);
-      const systemResults = await runSystem(system, cells, {
+    for (const { system, cell } of order) {
+      log(`${system.name} ${cell.id}${options.rounds > 1 ? ` (round ${round}/${options.rounds})` : ''}:`);
+      const cellResults = await runSystem(system, [cell], {
         buildDir,
         warmupMs: options.warmupMs,
         windowMs: options.windowMs,
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
         verbose: options.verbose,
         log,
       });
-      results.push(...systemResults);
+      results.push(...cellResults);
     }
     rounds.push(results);
   }

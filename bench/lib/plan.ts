@@ -1,5 +1,5 @@
 import { CellResult, CellSpec } from './cells';
-import { SystemEntry } from '../systems';
+import { MEASURE_ORDER, SystemEntry } from '../systems';
 
 /** What one system does in a run: the cells it is measured in, and the ones it skips with why. */
 export interface SystemPlan {
@@ -15,11 +15,13 @@ export interface DurationModel {
 }
 
 /**
- * Overheads measured on the 2-core bench VM (elapsed time minus cells × (warm-up + window) in
- * the 2026-12-01 results: 19 s over 48 cells and 24 system starts): starting a system's
- * server(s) and client, and per cell the echo check, the drain and the stats exchange.
+ * Overheads measured on the 2-core bench VM (elapsed time minus cells × (warm-up + window)):
+ * per cell the echo check, the drain and the stats exchange (19 s over 48 cells and 24 system
+ * starts in the 2026-12-01 results), and starting a system's server(s) and client, which every
+ * measured cell now does (runOrder): 33 s for 6 cells of 1 s + 4 s and 55 s for 12 cells of
+ * 1 s + 3 s, i.e. ~0.4–0.5 s per start.
  */
-export const SYSTEM_START_OVERHEAD_MS = 1_000;
+export const SYSTEM_START_OVERHEAD_MS = 500;
 export const CELL_OVERHEAD_MS = 100;
 
 export function featureCostReason(cells: readonly string[]): string {
@@ -40,14 +42,36 @@ export function planRun(systems: readonly SystemEntry[], cells: readonly CellSpe
   });
 }
 
+/** One measurement of a round: a system in one cell, in processes started for it alone. */
+export interface PlannedCell {
+  system: SystemEntry;
+  cell: CellSpec;
+}
+
 /**
- * Expected wall time: every measured cell × rounds × (warm-up + window + its overhead), plus a
- * start of every system in every round. A stall adds its drain + grace and a restart on top.
+ * What one round measures, in order: cell by cell (in the order cells are given), and within a
+ * cell every system that runs there in MEASURE_ORDER (systems it does not name last, in the
+ * order given). So the systems a ratio compares are measured seconds apart, not minutes (a
+ * system-by-system round put nestrpc JSON and raw JSON ~10 minutes apart in a full run), and
+ * every cell starts its system afresh: no cell inherits the heap, JIT state or socket buffers an
+ * earlier, heavier cell left behind.
+ */
+export function runOrder(plans: readonly SystemPlan[], cells: readonly CellSpec[]): PlannedCell[] {
+  const rank = (plan: SystemPlan): number => {
+    const at = MEASURE_ORDER.indexOf(plan.system.name);
+    return at >= 0 ? at : MEASURE_ORDER.length + plans.indexOf(plan);
+  };
+  const ordered = [...plans].sort((a, b) => rank(a) - rank(b));
+  return cells.flatMap((cell) => ordered.filter((plan) => plan.cells.some((c) => c.id === cell.id)).map((plan) => ({ system: plan.system, cell })));
+}
+
+/**
+ * Expected wall time: every measured cell × rounds × (warm-up + window + its overhead + a start
+ * of its system). A stall adds its drain + grace and a restart on top.
  */
 export function estimateDurationMs(plans: readonly SystemPlan[], model: DurationModel): number {
   const cells = plans.reduce((sum, plan) => sum + plan.cells.length, 0);
-  const started = plans.filter((plan) => plan.cells.length > 0).length;
-  return model.rounds * (cells * (model.warmupMs + model.windowMs + CELL_OVERHEAD_MS) + started * SYSTEM_START_OVERHEAD_MS);
+  return model.rounds * cells * (model.warmupMs + model.windowMs + CELL_OVERHEAD_MS + SYSTEM_START_OVERHEAD_MS);
 }
 
 /** 1 234 567 ms → "20 min 35 s". */

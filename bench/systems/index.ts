@@ -33,6 +33,7 @@ export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json-limits', label: 'nestrpc JSON, overload limits on (not reached)', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { limits: true }) },
   { name: 'nestrpc-json-auth', label: 'nestrpc JSON, token authentication', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { authenticated: true }) },
   { name: 'nestrpc-json-turnflush', label: 'nestrpc JSON, 0.1 flush policy (whole turn at its end)', family: 'ours', cells: ['small@1-pinned', 'small@64', 'small@512'], comparedWith: 'nestrpc-json', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { before: 'turn-end-flush' }) },
+  { name: 'nestrpc-json-bare', label: "nestrpc JSON, echo without Nest's handler pipeline (a bare function on the RpcServer)", family: 'ours', cells: ['small@1-pinned', 'small@64', 'small@512'], comparedWith: 'nestrpc-json', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { bareHandler: true }) },
   { name: 'nestrpc-msgpack', label: 'nestrpc msgpack', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack') },
   { name: 'nestrpc-msgpack-copy', label: 'nestrpc msgpack, 0.1 framing (body copied into the frame)', family: 'ours', cells: ['small@512', 'large@64'], comparedWith: 'nestrpc-msgpack', load: async () => (await import('./nestrpc')).nestrpcSystem('msgpack', { before: 'copied-body' }) },
   { name: 'nestrpc-protobuf', label: 'nestrpc protobuf', family: 'ours', load: async () => (await import('./nestrpc')).nestrpcSystem('protobuf') },
@@ -42,6 +43,35 @@ export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nest-grpc', label: 'Nest gRPC', family: 'nest', load: async () => (await import('./nest-grpc')).nestGrpcSystem },
   { name: 'raw-json', label: 'raw net JSON', family: 'ceiling', load: async () => (await import('./raw-json')).rawJsonSystem },
   { name: 'raw-echo', label: 'raw net echo', family: 'ceiling', load: async () => (await import('./raw-echo')).rawEchoSystem },
+];
+
+/**
+ * The order systems are measured in within each cell of a round. Every ratio the report judges
+ * is between systems measured next to each other, seconds apart: this machine's speed drifts by
+ * tens of percent over minutes, and a pair measured far apart in a round carries that drift into
+ * its ratio. So each feature-cost variant comes just before the plain path it is compared with,
+ * and the issue's target pairs follow in a chain (nestrpc JSON ↔ raw JSON ↔ nestrpc msgpack ↔ Nest TCP).
+ * The tables keep SYSTEMS' order.
+ */
+export const MEASURE_ORDER: readonly string[] = [
+  'nestrpc-json-nohb',
+  'nestrpc-json-trace',
+  'nestrpc-json-metrics',
+  'nestrpc-json-otel',
+  'nestrpc-json-limits',
+  'nestrpc-json-auth',
+  'nestrpc-json-turnflush',
+  'nestrpc-json-bare',
+  'nestrpc-json',
+  'raw-json',
+  'nestrpc-msgpack',
+  'nest-tcp',
+  'nestrpc-msgpack-copy',
+  'raw-echo',
+  'nestrpc-protobuf',
+  'nestrpc-cluster-wrr',
+  'nestrpc-cluster',
+  'nest-grpc',
 ];
 
 export function findSystem(name: string): SystemEntry {

@@ -37,6 +37,13 @@ export interface NestrpcVariant {
    * buffer and copies the body into the frame, instead of serializing into the frame itself.
    */
   before?: 'turn-end-flush' | 'copied-body';
+  /**
+   * true replaces Nest's handler for `echo` with a bare function registered on the RpcServer
+   * (`addHandler`, after Nest has registered its own): no guards, interceptors, pipes, filters or
+   * parameter decorators run. Not how an app is served: it shows what Nest's handler pipeline
+   * costs per call, apart from the transport.
+   */
+  bareHandler?: boolean;
 }
 
 /** Limits that are all checked on every call and never refuse one at bench loads. */
@@ -69,15 +76,17 @@ export function nestrpcSystem(serializer: NestrpcSerializerName, variant: Nestrp
   }
   return {
     probe: () => probeSerializer(serializer),
-    startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined, auth)),
+    startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined, auth, variant.bareHandler === true)),
     createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs, auth)),
   };
 }
 
-async function startServer(heartbeatIntervalMs: number | undefined, limits: RpcServerLimits | undefined, auth: boolean): Promise<ServerHandle> {
+async function startServer(heartbeatIntervalMs: number | undefined, limits: RpcServerLimits | undefined, auth: boolean, bareHandler: boolean): Promise<ServerHandle> {
   const server = new RpcServer({ host: '127.0.0.1', port: 0, heartbeatIntervalMs, limits, auth: auth ? BENCH_AUTH : undefined });
   const app = await NestFactory.createMicroservice(BenchModule, { strategy: server, logger: false });
   await app.listen();
+  // Nest registered its handlers during listen(); this one takes the pattern over (same map entry).
+  if (bareHandler) server.addHandler('echo', async (payload: unknown) => payload, false);
   return { port: server.address().port, close: () => app.close() };
 }
 

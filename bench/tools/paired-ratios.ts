@@ -11,6 +11,7 @@
 import { readFileSync } from 'fs';
 import { CellResult } from '../lib/cells';
 import { median } from '../lib/aggregate';
+import { pairedRatios } from '../lib/targets';
 import { SYSTEMS } from '../systems';
 
 const TARGET_PAIRS = ['small@64:nestrpc-json/raw-json', 'small@512:nestrpc-json/raw-json', 'small@64:nestrpc-msgpack/raw-json', 'small@512:nestrpc-msgpack/raw-json', 'small@1-pinned:nestrpc-json/raw-json', 'large@64:nestrpc-msgpack/nest-tcp', 'large@64:raw-echo/nest-tcp'];
@@ -23,13 +24,13 @@ function main(): void {
   for (const pair of wanted.length > 0 ? wanted : [...TARGET_PAIRS, ...variants]) {
     const [cell, systems] = pair.split(':');
     const [a, b] = systems.split('/');
-    const find = (system: string) => results.find((r) => r.system === system && r.cell === cell)?.samples;
+    const find = (system: string) => results.find((r) => r.system === system && r.cell === cell);
     const [x, y] = [find(a), find(b)];
-    if (x === undefined || y === undefined || x.length !== y.length) {
+    const ratios = x === undefined || y === undefined ? undefined : pairedRatios(x, y);
+    if (ratios === undefined) {
       process.stdout.write(`${pair}: not measured in both, round for round\n`);
       continue;
     }
-    const ratios = x.map((v, i) => v / y[i]);
     process.stdout.write(`${pair}: paired median ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')})\n`);
   }
 }

@@ -1,11 +1,12 @@
 import { allCells, PINNED_CELL } from '../../bench/lib/cells';
 import { parseOptions } from '../../bench/lib/options';
-import { CELL_OVERHEAD_MS, estimateDurationMs, featureCostReason, formatDuration, planRun, SYSTEM_START_OVERHEAD_MS } from '../../bench/lib/plan';
+import { CELL_OVERHEAD_MS, estimateDurationMs, featureCostReason, formatDuration, planRun, runOrder, SYSTEM_START_OVERHEAD_MS } from '../../bench/lib/plan';
 import { evaluateTargets } from '../../bench/lib/targets';
-import { FEATURE_COST_CELLS, SYSTEMS, SystemEntry } from '../../bench/systems';
+import { FEATURE_COST_CELLS, MEASURE_ORDER, SYSTEMS, SystemEntry } from '../../bench/systems';
 
 const FEATURE_VARIANTS = ['nestrpc-json-nohb', 'nestrpc-json-trace', 'nestrpc-json-metrics', 'nestrpc-json-otel', 'nestrpc-json-limits', 'nestrpc-json-auth', 'nestrpc-cluster-wrr'];
-const MAX_FULL_RUN_MS = 25 * 60_000;
+// A full run starts every system afresh for each cell (~0.5 s each, runOrder): ~26 min on the 2-core VM.
+const MAX_FULL_RUN_MS = 27 * 60_000;
 
 function system(name: string, cells?: string[]): SystemEntry {
   return { name, label: name, family: 'ours', cells, load: () => Promise.reject(new Error('not loaded in this test')) };
@@ -25,6 +26,7 @@ describe('bench run plan', () => {
     const before = SYSTEMS.filter((s) => s.cells !== undefined && !FEATURE_VARIANTS.includes(s.name));
     expect(before.map((s) => [s.name, s.comparedWith, s.cells])).toEqual([
       ['nestrpc-json-turnflush', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
+      ['nestrpc-json-bare', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
       ['nestrpc-msgpack-copy', 'nestrpc-msgpack', ['small@512', 'large@64']],
     ]);
     const [plain, variant] = planRun([system('plain'), system('variant', ['small@64', 'small@512'])], allCells());
@@ -36,15 +38,51 @@ describe('bench run plan', () => {
     expect(featureCostReason(FEATURE_COST_CELLS)).toBe('feature-cost variant: measured in small@64 and small@512 only');
   });
 
-  it('estimates cells × rounds × (warm-up + window + overhead) plus a start per system and round (none for a system with nothing to run)', () => {
+  it('estimates cells × rounds × (warm-up + window + overhead + a start of its system)', () => {
     const plans = planRun([system('a'), system('b', ['small@64']), system('c', ['large@1'])], allCells().slice(0, 3));
     const model = { warmupMs: 1_000, windowMs: 4_000, rounds: 3 };
-    expect(estimateDurationMs(plans, model)).toBe(3 * (4 * (5_000 + CELL_OVERHEAD_MS) + 2 * SYSTEM_START_OVERHEAD_MS));
+    expect(estimateDurationMs(plans, model)).toBe(3 * 4 * (5_000 + CELL_OVERHEAD_MS + SYSTEM_START_OVERHEAD_MS));
     expect(formatDuration(1_234_567)).toBe('20 min 35 s');
     expect(formatDuration(9_400)).toBe('9 s');
   });
 
-  it('keeps a full run (every system, every cell, 3 rounds, default windows) within ~25 minutes', () => {
+  it('measures cell by cell, each system of a cell in MEASURE_ORDER, unnamed systems last', () => {
+    const cells = allCells().filter((c) => ['small@1', 'small@64'].includes(c.id));
+    const plans = planRun([system('raw-json'), system('extra'), system('nestrpc-json'), system('nestrpc-json-nohb', ['small@64'])], cells);
+    expect(runOrder(plans, cells).map(({ system: s, cell }) => `${cell.id}:${s.name}`)).toEqual([
+      'small@1:nestrpc-json',
+      'small@1:raw-json',
+      'small@1:extra',
+      'small@64:nestrpc-json-nohb',
+      'small@64:nestrpc-json',
+      'small@64:raw-json',
+      'small@64:extra',
+    ]);
+  });
+
+  it('measures the systems of every judged ratio next to each other (seconds apart) in a full run', () => {
+    expect([...MEASURE_ORDER].sort()).toEqual(SYSTEMS.map((s) => s.name).sort());
+    const options = parseOptions([]);
+    const order = runOrder(planRun(options.systems, options.cells), options.cells);
+    const slot = (system: string, cell: string): number => order.findIndex((o) => o.system.name === system && o.cell.id === cell);
+    const pairs: [string, string, string][] = [
+      ['small@1-pinned', 'nestrpc-json', 'raw-json'],
+      ['small@64', 'nestrpc-json', 'raw-json'],
+      ['small@512', 'nestrpc-json', 'raw-json'],
+      ['small@64', 'nestrpc-msgpack', 'raw-json'],
+      ['small@512', 'nestrpc-msgpack', 'raw-json'],
+      ['large@64', 'nestrpc-msgpack', 'nest-tcp'],
+    ];
+    for (const [cell, a, b] of pairs) expect(Math.abs(slot(a, cell) - slot(b, cell))).toBe(1);
+    // A variant runs among the other variants of its plain path, at most one other system between
+    // (nestrpc msgpack's neighbours are raw JSON and Nest TCP, both in target pairs).
+    for (const variant of SYSTEMS.filter((s) => s.comparedWith !== undefined)) {
+      const siblings = SYSTEMS.filter((s) => s.comparedWith === variant.comparedWith).length;
+      for (const cell of variant.cells ?? []) expect(Math.abs(slot(variant.name, cell) - slot(variant.comparedWith!, cell))).toBeLessThanOrEqual(siblings + 1);
+    }
+  });
+
+  it('keeps a full run (every system, every cell, 3 rounds, default windows) within ~27 minutes', () => {
     const options = parseOptions([]);
     expect(options.complete).toBe(true);
     expect(options.rounds).toBe(3);
