@@ -2,24 +2,65 @@ import { Socket } from 'net';
 
 export const LENGTH_PREFIX_BYTES = 4;
 
-/** Splits a byte stream of `u32be length | bytes` messages; copies only when a message spans chunks. */
+/**
+ * Splits a byte stream of `u32be length | bytes` messages. A message inside one chunk is handed
+ * over as a view of it; one that spans chunks is copied once into a buffer of its own size, as
+ * nestrpc's decoder does (concatenating the leftover with each whole new chunk copied up to a
+ * chunk and a message per read, which a ceiling must not pay).
+ */
 export class LengthPrefixedReader {
-  private rest: Buffer | undefined;
+  /** The message being assembled (prefix included), allocated at its full size. */
+  private pending: Buffer | undefined;
+  private filled = 0;
+  /** A length prefix split across chunks. */
+  private readonly head = Buffer.alloc(LENGTH_PREFIX_BYTES);
+  private headFilled = 0;
 
-  /** `onMessage` gets the body and the whole message (prefix included), both views into the input. */
+  /** `onMessage` gets the body and the whole message (prefix included), both views of one buffer. */
   constructor(private readonly onMessage: (body: Buffer, message: Buffer) => void) {}
 
   feed(chunk: Buffer): void {
-    const buf = this.rest === undefined ? chunk : Buffer.concat([this.rest, chunk]);
-    this.rest = undefined;
     let pos = 0;
-    while (buf.length - pos >= LENGTH_PREFIX_BYTES) {
-      const end = pos + LENGTH_PREFIX_BYTES + buf.readUInt32BE(pos);
-      if (end > buf.length) break;
-      this.onMessage(buf.subarray(pos + LENGTH_PREFIX_BYTES, end), buf.subarray(pos, end));
-      pos = end;
+    while (pos < chunk.length) {
+      if (this.pending !== undefined) {
+        const n = Math.min(this.pending.length - this.filled, chunk.length - pos);
+        chunk.copy(this.pending, this.filled, pos, pos + n);
+        this.filled += n;
+        pos += n;
+        if (this.filled < this.pending.length) return;
+        this.emitPending();
+        continue;
+      }
+      if (this.headFilled > 0 || chunk.length - pos < LENGTH_PREFIX_BYTES) {
+        const n = Math.min(LENGTH_PREFIX_BYTES - this.headFilled, chunk.length - pos);
+        chunk.copy(this.head, this.headFilled, pos, pos + n);
+        this.headFilled += n;
+        pos += n;
+        if (this.headFilled < LENGTH_PREFIX_BYTES) return;
+        this.headFilled = 0;
+        this.pending = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + this.head.readUInt32BE(0));
+        this.head.copy(this.pending, 0);
+        this.filled = LENGTH_PREFIX_BYTES;
+        if (this.filled === this.pending.length) this.emitPending();
+        continue;
+      }
+      const end = pos + LENGTH_PREFIX_BYTES + chunk.readUInt32BE(pos);
+      if (end <= chunk.length) {
+        this.onMessage(chunk.subarray(pos + LENGTH_PREFIX_BYTES, end), chunk.subarray(pos, end));
+        pos = end;
+        continue;
+      }
+      this.pending = Buffer.allocUnsafe(end - pos);
+      this.filled = chunk.copy(this.pending, 0, pos);
+      return;
     }
-    if (pos < buf.length) this.rest = buf.subarray(pos);
+  }
+
+  private emitPending(): void {
+    const message = this.pending as Buffer;
+    this.pending = undefined;
+    this.filled = 0;
+    this.onMessage(message.subarray(LENGTH_PREFIX_BYTES), message);
   }
 }
 

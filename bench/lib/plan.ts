@@ -25,7 +25,12 @@ export const SYSTEM_START_OVERHEAD_MS = 500;
 export const CELL_OVERHEAD_MS = 100;
 
 export function featureCostReason(cells: readonly string[]): string {
-  return `feature-cost variant: measured in ${cells.join(' and ')} only`;
+  return `feature-cost variant: measured in ${listOf(cells)} only`;
+}
+
+/** ['a', 'b', 'c'] → "a, b and c". */
+function listOf(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** Splits the selected cells of every selected system into measured and declared-elsewhere. */

@@ -44,6 +44,21 @@ export interface NestrpcVariant {
    * costs per call, apart from the transport.
    */
   bareHandler?: boolean;
+  /**
+   * true makes each call through `publish()` (what ClientProxy.send() subscribes to) with a
+   * Promise around its callback, instead of `firstValueFrom(client.send())`: no Observable,
+   * subscriber or teardown per call. With bareHandler, what remains is the transport alone.
+   */
+  bareClient?: boolean;
+}
+
+/** An RpcClient whose unary calls skip the Observable ClientProxy.send() returns (bench only). */
+class PromiseRpcClient extends RpcClient {
+  request(pattern: string, data: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.publish({ pattern, data }, ({ err, response }) => (err ? reject(err) : resolve(response)));
+    });
+  }
 }
 
 /** Limits that are all checked on every call and never refuse one at bench loads. */
@@ -77,7 +92,7 @@ export function nestrpcSystem(serializer: NestrpcSerializerName, variant: Nestrp
   return {
     probe: () => probeSerializer(serializer),
     startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined, auth, variant.bareHandler === true)),
-    createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs, auth)),
+    createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs, auth, variant.bareClient === true)),
   };
 }
 
@@ -90,11 +105,11 @@ async function startServer(heartbeatIntervalMs: number | undefined, limits: RpcS
   return { port: server.address().port, close: () => app.close() };
 }
 
-async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName, heartbeatIntervalMs: number | undefined, auth: boolean): Promise<BenchClient> {
-  const client = new RpcClient({ host, port: ports[0], serializer, heartbeatIntervalMs, credentials: auth ? BENCH_TOKEN : undefined });
+async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName, heartbeatIntervalMs: number | undefined, auth: boolean, bareClient: boolean): Promise<BenchClient> {
+  const client = new PromiseRpcClient({ host, port: ports[0], serializer, heartbeatIntervalMs, credentials: auth ? BENCH_TOKEN : undefined });
   await client.connect();
   return {
-    call: (payload) => firstValueFrom(client.send('echo', payload)),
+    call: bareClient ? (payload) => client.request('echo', payload) : (payload) => firstValueFrom(client.send('echo', payload)),
     stream: (values) => lastValueFrom(client.send('stream', values).pipe(count())),
     close: () => client.close(),
   };
