@@ -46,6 +46,36 @@ export function aggregateCell(runs: CellResult[]): CellResult {
   };
 }
 
+/** A ratio of two systems' req/s in one cell, and whether it repeated within MAX_SPREAD_PCT. */
+export interface Ratio {
+  value: number;
+  steady: boolean;
+  /** The ratio of each round (A's req/s ÷ B's in the same round); undefined when read from medians. */
+  rounds?: number[];
+}
+
+/**
+ * A's req/s ÷ B's. With rounds that line up, the median of the per-round ratios, steady when
+ * those differ by at most MAX_SPREAD_PCT: the two are measured seconds apart in each round
+ * (MEASURE_ORDER), so a slow phase of the machine lands on both sides of a round's ratio, and the
+ * ratio can repeat while each side drifts. Otherwise (one run) the ratio of the medians, steady
+ * when both cells are. undefined when either side has no rate.
+ */
+export function ratioOf(a: CellResult, b: CellResult): Ratio | undefined {
+  if (!a.reqPerSec || !b.reqPerSec) return undefined;
+  const rounds = pairedRatios(a, b);
+  if (rounds === undefined) return { value: a.reqPerSec / b.reqPerSec, steady: isSteady(a) && isSteady(b) };
+  const value = median(rounds);
+  return { value, steady: value > 0 && ((Math.max(...rounds) - Math.min(...rounds)) / value) * 100 <= MAX_SPREAD_PCT, rounds };
+}
+
+/** The ratio of each round, or undefined for a single run or rounds that do not line up. */
+export function pairedRatios(a: CellResult, b: CellResult): number[] | undefined {
+  const [x, y] = [a.samples, b.samples];
+  if (x === undefined || y === undefined || x.length < 2 || x.length !== y.length || y.some((v) => v <= 0)) return undefined;
+  return x.map((v, i) => v / y[i]);
+}
+
 /** True when the cell repeated within MAX_SPREAD_PCT (a single run is never called noisy). */
 export function isSteady(result: CellResult): boolean {
   return (result.spreadPct ?? 0) <= MAX_SPREAD_PCT;

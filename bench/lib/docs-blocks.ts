@@ -1,4 +1,4 @@
-import { isSteady, MAX_SPREAD_PCT } from './aggregate';
+import { isSteady, MAX_SPREAD_PCT, ratioOf } from './aggregate';
 import { CellResult, CellSpec, findCell } from './cells';
 import { describeMachine } from './machine';
 import { cellLabel, escape, fmt, resultsTable, targetsTable } from './report';
@@ -40,7 +40,7 @@ export function renderSummaryBlock(file: ResultsFile, fileName: string): string 
   const lines = [
     runHeadline(file, fileName),
     '',
-    `Medians of the rounds, ± half their req/s range; a ratio involving a cell whose rounds differed by more than ${MAX_SPREAD_PCT} % (⚠) reads \`noisy\`. Full table and targets: [docs/benchmark.md](docs/benchmark.md).`,
+    `req/s: medians of the rounds, ± half their range (⚠ over ${MAX_SPREAD_PCT} %). Ratios: medians of the per-round ratios (both systems measured seconds apart in each round); one whose rounds differed by more than ${MAX_SPREAD_PCT} % reads \`noisy\`. Full table and targets: [docs/benchmark.md](docs/benchmark.md).`,
     '',
     '| cell | system | req/s | × Nest TCP | × raw JSON | p99 ms |',
     '|---|---|--:|--:|--:|--:|',
@@ -80,9 +80,9 @@ function rate(r: CellResult): string {
 }
 
 function ratio(r: CellResult, baseline: CellResult | undefined): string {
-  if (baseline?.status !== 'ok' || !baseline.reqPerSec) return '–';
-  if (!isSteady(r) || !isSteady(baseline)) return 'noisy';
-  return `${(r.reqPerSec! / baseline.reqPerSec).toFixed(2)}×`;
+  const value = baseline?.status === 'ok' ? ratioOf(r, baseline) : undefined;
+  if (value === undefined) return '–';
+  return value.steady ? `${value.value.toFixed(2)}×` : 'noisy';
 }
 
 /** Cells of older files keep rendering even if this harness no longer has them (labelled by id). */

@@ -1,4 +1,4 @@
-import { isSteady, MAX_SPREAD_PCT } from './aggregate';
+import { isSteady, MAX_SPREAD_PCT, ratioOf } from './aggregate';
 import { CellResult, CellSpec } from './cells';
 import { RecordedSystem } from './results-file';
 import { TargetCheck } from './targets';
@@ -47,9 +47,10 @@ export function targetsTable(checks: TargetCheck[]): string {
 
 /** A ratio is quoted only between cells that repeated within MAX_SPREAD_PCT. */
 function ratioCell(r: CellResult, baseline: CellResult | undefined): string {
-  if (!baseline?.reqPerSec) return '–';
-  if (!isSteady(r) || !isSteady(baseline)) return `noisy (> ${MAX_SPREAD_PCT} %)`;
-  return `${(r.reqPerSec! / baseline.reqPerSec).toFixed(2)}×`;
+  const ratio = baseline === undefined ? undefined : ratioOf(r, baseline);
+  if (ratio === undefined) return '–';
+  if (!ratio.steady) return `noisy (> ${MAX_SPREAD_PCT} %)`;
+  return `${ratio.value.toFixed(2)}×`;
 }
 
 function spread(r: CellResult): string {

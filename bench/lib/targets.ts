@@ -1,4 +1,4 @@
-import { isSteady, MAX_SPREAD_PCT, median } from './aggregate';
+import { isSteady, MAX_SPREAD_PCT, ratioOf } from './aggregate';
 import { CellResult } from './cells';
 
 export interface TargetCheck {
@@ -53,35 +53,15 @@ function throughput(find: Lookup, cell: string, system: string, baseline: string
   const base = ok(find(baseline, cell));
   if (ours === undefined || base === undefined) return missing(target, `≥ ${min}×`, unmeasured(find, cell, system, baseline));
   const measured = `${ours.reqPerSec} vs ${base.reqPerSec}`;
-  const paired = pairedRatios(ours, base);
-  if (paired === undefined) {
+  const ratio = ratioOf(ours, base)!;
+  if (ratio.rounds === undefined) {
     // A single run, or rounds that do not line up: the ratio of the medians, judged only when both sides repeated.
-    const ratio = ours.reqPerSec! / base.reqPerSec!;
-    if (!isSteady(ours) || !isSteady(base)) return noisy(target, `≥ ${min}×`, measured, ours, base);
-    return { target, measured, required: `≥ ${min}×`, ratio: round(ratio), met: ratio >= min };
+    if (!ratio.steady) return noisy(target, `≥ ${min}×`, measured, ours, base);
+    return { target, measured, required: `≥ ${min}×`, ratio: round(ratio.value), met: ratio.value >= min };
   }
-  const ratio = median(paired);
-  const rounds = `${measured}; per round ${paired.map((r) => r.toFixed(2)).join(', ')}`;
-  if (spreadPct(paired, ratio) > MAX_SPREAD_PCT) {
-    return { target, measured: `${rounds}; the rounds' ratios spread over ${MAX_SPREAD_PCT} %`, required: `≥ ${min}×`, ratio: undefined, met: undefined };
-  }
-  return { target, measured: rounds, required: `≥ ${min}×`, ratio: round(ratio), met: ratio >= min };
-}
-
-/**
- * The ratio of two systems round by round (A's req/s ÷ B's in the same round). The two are
- * measured seconds apart in each round (MEASURE_ORDER), so a slow phase of the machine lands on
- * both sides of a round's ratio; the ratio's own spread says whether it repeats, where each side's
- * spread mostly says how the machine drifted. undefined for a single run or rounds that do not line up.
- */
-export function pairedRatios(ours: CellResult, base: CellResult): number[] | undefined {
-  const [x, y] = [ours.samples, base.samples];
-  if (x === undefined || y === undefined || x.length < 2 || x.length !== y.length || y.some((v) => v <= 0)) return undefined;
-  return x.map((v, i) => v / y[i]);
-}
-
-function spreadPct(values: number[], middle: number): number {
-  return middle > 0 ? ((Math.max(...values) - Math.min(...values)) / middle) * 100 : 0;
+  const rounds = `${measured}; per round ${ratio.rounds.map((r) => r.toFixed(2)).join(', ')}`;
+  if (!ratio.steady) return { target, measured: `${rounds}; the rounds' ratios spread over ${MAX_SPREAD_PCT} %`, required: `≥ ${min}×`, ratio: undefined, met: undefined };
+  return { target, measured: rounds, required: `≥ ${min}×`, ratio: round(ratio.value), met: ratio.value >= min };
 }
 
 function latency(find: Lookup, cell: string, system: string, baseline: string, max: number): TargetCheck {

@@ -10,8 +10,7 @@
  */
 import { readFileSync } from 'fs';
 import { CellResult } from '../lib/cells';
-import { median } from '../lib/aggregate';
-import { pairedRatios } from '../lib/targets';
+import { median, pairedRatios } from '../lib/aggregate';
 import { SYSTEMS } from '../systems';
 
 const TARGET_PAIRS = ['small@64:nestrpc-json/raw-json', 'small@512:nestrpc-json/raw-json', 'small@64:nestrpc-msgpack/raw-json', 'small@512:nestrpc-msgpack/raw-json', 'small@1-pinned:nestrpc-json/raw-json', 'large@64:nestrpc-msgpack/nest-tcp', 'large@64:raw-echo/nest-tcp'];

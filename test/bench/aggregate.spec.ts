@@ -1,4 +1,4 @@
-import { aggregateRuns, isSteady, median } from '../../bench/lib/aggregate';
+import { aggregateRuns, isSteady, median, ratioOf } from '../../bench/lib/aggregate';
 import { CellResult } from '../../bench/lib/cells';
 
 function run(system: string, reqPerSec: number, p99Ms = 1, status: CellResult['status'] = 'ok'): CellResult {
@@ -14,6 +14,17 @@ describe('benchmark aggregation of interleaved rounds', () => {
     expect(a.runs).toBe(3);
     expect(a.spreadPct).toBeCloseTo(18.2, 1);
     expect(isSteady(a)).toBe(true);
+  });
+
+  it('divides two systems round by round: a drift both share leaves the ratio steady, rounds that disagree do not', () => {
+    const rounds = (system: string, rates: number[]) => aggregateRuns(rates.map((rate) => [run(system, rate)]))[0];
+    const drifting = ratioOf(rounds('a', [90, 140, 190]), rounds('b', [100, 150, 200]))!;
+    expect(drifting.rounds!.map((r) => r.toFixed(2))).toEqual(['0.90', '0.93', '0.95']);
+    expect(drifting.value).toBeCloseTo(0.933, 3);
+    expect(drifting.steady).toBe(true);
+    expect(ratioOf(rounds('a', [70, 100, 100]), rounds('b', [100, 100, 100]))).toMatchObject({ value: 1, steady: false });
+    // One run: the ratio of the medians, steady as the cells are.
+    expect(ratioOf(run('a', 80), run('b', 100))).toEqual({ value: 0.8, steady: true });
   });
 
   it('marks a cell whose runs differ by more than 20 % as not steady', () => {

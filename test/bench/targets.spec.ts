@@ -1,5 +1,6 @@
 import { CellResult } from '../../bench/lib/cells';
-import { evaluateTargets, pairedRatios } from '../../bench/lib/targets';
+import { pairedRatios } from '../../bench/lib/aggregate';
+import { evaluateTargets } from '../../bench/lib/targets';
 
 function cell(system: string, id: string, samples: number[]): CellResult {
   const sorted = [...samples].sort((a, b) => a - b);
