@@ -2,7 +2,7 @@
  * nestrpc benchmark: every system (bench/systems) as a server process + a client process on
  * loopback, every cell (payload × calls in flight) measured in one invocation.
  *
- *   npm run bench                  full run (~26 min on 2 cores; the estimate is printed first)
+ *   npm run bench                  full run (~27 min on 2 cores; the estimate is printed first)
  *   npm run bench -- --quick       one round, short windows
  *   npm run bench -- --only=raw-echo --duration=1 --quick     smoke run
  *   npm run bench -- --profile --only=nestrpc-json --cells=small@64,small@512

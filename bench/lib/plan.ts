@@ -57,7 +57,7 @@ export interface PlannedCell {
  * What one round measures, in order: cell by cell (in the order cells are given), and within a
  * cell every system that runs there in MEASURE_ORDER (systems it does not name last, in the
  * order given). So the systems a ratio compares are measured seconds apart, not minutes (a
- * system-by-system round put nestrpc JSON and raw JSON ~10 minutes apart in a full run), and
+ * system-by-system round put nestrpc JSON and raw JSON ~6 minutes apart in a full run), and
  * every cell starts its system afresh: no cell inherits the heap, JIT state or socket buffers an
  * earlier, heavier cell left behind.
  */
