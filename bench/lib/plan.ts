@@ -17,11 +17,11 @@ export interface DurationModel {
 /**
  * Overheads measured on the 2-core bench VM (elapsed time minus cells × (warm-up + window)):
  * per cell the echo check, the drain and the stats exchange (19 s over 48 cells and 24 system
- * starts in the 2026-12-01 results), and starting a system's server(s) and client, which every
- * measured cell now does (runOrder): 33 s for 6 cells of 1 s + 4 s and 55 s for 12 cells of
- * 1 s + 3 s, i.e. ~0.4–0.5 s per start.
+ * starts in bench/results/2026-12-01-system-major.json), and starting a system's server(s) and
+ * client, which every measured cell now does (runOrder): bench/results/2026-12-01.json took
+ * 1666 s for 288 cells of 1 s + 4 s, i.e. ~0.7 s per start.
  */
-export const SYSTEM_START_OVERHEAD_MS = 500;
+export const SYSTEM_START_OVERHEAD_MS = 700;
 export const CELL_OVERHEAD_MS = 100;
 
 export function featureCostReason(cells: readonly string[]): string {

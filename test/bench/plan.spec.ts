@@ -5,7 +5,7 @@ import { evaluateTargets } from '../../bench/lib/targets';
 import { FEATURE_COST_CELLS, MEASURE_ORDER, SYSTEMS, SystemEntry } from '../../bench/systems';
 
 const FEATURE_VARIANTS = ['nestrpc-json-nohb', 'nestrpc-json-trace', 'nestrpc-json-metrics', 'nestrpc-json-otel', 'nestrpc-json-limits', 'nestrpc-json-auth', 'nestrpc-cluster-wrr'];
-// A full run starts every system afresh for each cell (~0.5 s each, runOrder): ~27 min on the 2-core VM.
+// A full run starts every system afresh for each cell (~0.7 s each, runOrder): 1666 s on the 2-core VM (2026-12-01).
 const MAX_FULL_RUN_MS = 28 * 60_000;
 
 function system(name: string, cells?: string[]): SystemEntry {
