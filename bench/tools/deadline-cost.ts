@@ -14,8 +14,7 @@ import { execSync } from 'child_process';
 // Internal (not public API): the queue the connections use.
 import { Deadline, DeadlineQueue } from '@nestrpc/transport/connection/deadline-queue';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { median } from '../lib/aggregate';
-import { toolArg } from './tool-args';
+import { interleavedMedians, toolArg } from './tool-args';
 
 const TIMEOUT_MS = 30_000;
 /** deadline-queue: as ServerConnection uses it (timer cleared when nothing is pending); -keep: as PendingCalls (client) does. */
@@ -58,22 +57,18 @@ function queuePerCall(calls: number, inFlight: number, clearTimerWhenEmpty: bool
 }
 
 function measure(calls: number, rounds: number, inFlight: number) {
-  const samples = new Map<Variant, number[]>();
   let held = 0;
-  // Interleaved: every variant once per round, so a busy phase of the machine lands on all of them.
-  for (let round = 0; round <= rounds; round++) {
-    for (const variant of VARIANTS) {
-      let ns: number;
-      if (variant === 'setTimeout') ns = timersPerCall(calls, inFlight);
-      else ({ ns, held } = queuePerCall(calls, inFlight, variant === 'deadline-queue'));
-      if (round > 0) samples.set(variant, [...(samples.get(variant) ?? []), ns]); // round 0 warms up
-    }
-  }
+  const medians = interleavedMedians(rounds, VARIANTS, (variant) => {
+    if (variant === 'setTimeout') return { ns: timersPerCall(calls, inFlight) };
+    const run = queuePerCall(calls, inFlight, variant === 'deadline-queue');
+    held = run.held;
+    return { ns: run.ns };
+  });
   return {
     inFlight,
-    setTimeoutNsPerCall: Math.round(median(samples.get('setTimeout')!)),
-    deadlineQueueNsPerCall: Math.round(median(samples.get('deadline-queue')!)),
-    deadlineQueueKeepTimerNsPerCall: Math.round(median(samples.get('deadline-queue-keep')!)),
+    setTimeoutNsPerCall: Math.round(medians.get('setTimeout')!.ns),
+    deadlineQueueNsPerCall: Math.round(medians.get('deadline-queue')!.ns),
+    deadlineQueueKeepTimerNsPerCall: Math.round(medians.get('deadline-queue-keep')!.ns),
     deadlineQueueEntriesHeld: held,
   };
 }

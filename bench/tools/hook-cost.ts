@@ -17,8 +17,7 @@ import { createRpcTracing } from '@nestrpc/observability/tracing/rpc-tracing';
 import { RpcMetrics } from '@nestrpc/observability/metrics/rpc-metrics';
 import { Registry } from 'prom-client';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { median } from '../lib/aggregate';
-import { toolArg } from './tool-args';
+import { interleavedMedians, toolArg } from './tool-args';
 
 type Variant = 'none' | 'tracing' | 'metrics' | 'tracing+metrics';
 const VARIANTS: readonly Variant[] = ['none', 'tracing', 'metrics', 'tracing+metrics'];
@@ -67,21 +66,14 @@ function nsPerCall(side: 'server' | 'client', calls: number): number {
 function main(): void {
   const calls = Number(toolArg('calls') ?? 500_000);
   const rounds = Number(toolArg('rounds') ?? 7);
-  const samples = new Map<string, number[]>();
-  // Interleaved like the bench: every variant once per round, so a busy phase lands on all of them.
-  for (let round = 0; round <= rounds; round++) {
-    for (const variant of VARIANTS) {
-      const uninstall = install(variant);
-      for (const side of ['server', 'client'] as const) {
-        const ns = nsPerCall(side, calls);
-        if (round > 0) samples.set(`${variant}/${side}`, [...(samples.get(`${variant}/${side}`) ?? []), ns]); // round 0 warms up
-      }
-      uninstall();
-    }
-  }
+  const medians = interleavedMedians(rounds, VARIANTS, (variant) => {
+    const uninstall = install(variant);
+    const figures = { server: nsPerCall('server', calls), client: nsPerCall('client', calls) };
+    uninstall();
+    return figures;
+  });
   const results = VARIANTS.map((variant) => {
-    const server = median(samples.get(`${variant}/server`)!);
-    const client = median(samples.get(`${variant}/client`)!);
+    const { server, client } = medians.get(variant)!;
     return { variant, serverNsPerCall: Math.round(server), clientNsPerCall: Math.round(client) };
   });
   const base = results[0];

@@ -21,8 +21,7 @@ import { CallerCache } from '@nestrpc/transport/server/limits/caller-cache';
 import { ServerCallState } from '@nestrpc/transport/server/rpc.context';
 import { FrameMetadata } from '@nestrpc/transport/protocol';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { median } from '../lib/aggregate';
-import { toolArg } from './tool-args';
+import { interleavedMedians, toolArg } from './tool-args';
 
 /** Same as bench/systems/nestrpc.ts UNREACHED_LIMITS. */
 const UNREACHED_LIMITS: RpcServerLimits = {
@@ -82,16 +81,9 @@ function callLoop(limiter: CallLimiter | undefined, calls: number): void {
 function main(): void {
   const calls = Number(toolArg('calls') ?? 500_000);
   const rounds = Number(toolArg('rounds') ?? 7);
-  const samples = new Map<Variant, number[]>();
-  for (let round = 0; round <= rounds; round++) {
-    for (const variant of VARIANTS) {
-      const limiter = variant === 'none' ? undefined : new CallLimiter(UNREACHED_LIMITS);
-      const ns = runCalls(limiter, calls);
-      if (round > 0) samples.set(variant, [...(samples.get(variant) ?? []), ns]); // round 0 warms up
-    }
-  }
-  const none = median(samples.get('none')!);
-  const limits = median(samples.get('limits')!);
+  const medians = interleavedMedians(rounds, VARIANTS, (variant) => ({ ns: runCalls(variant === 'none' ? undefined : new CallLimiter(UNREACHED_LIMITS), calls) }));
+  const none = medians.get('none')!.ns;
+  const limits = medians.get('limits')!.ns;
   const noneBytes = bytesPerCall(undefined, 100_000);
   const limitsBytes = bytesPerCall(new CallLimiter(UNREACHED_LIMITS), 100_000);
   const allocated = noneBytes === undefined || limitsBytes === undefined ? {} : { noneBytesPerCall: noneBytes, limitsBytesPerCall: limitsBytes, addedBytesPerCall: limitsBytes - noneBytes };
