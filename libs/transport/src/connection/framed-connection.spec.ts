@@ -28,6 +28,22 @@ function side(socket: Socket, options: FramedConnectionOptions = {}, busy = fals
   return { connection: new FramedConnection(socket, handler, options), frames, closed };
 }
 
+/** Until `side` has received `count` frames (turn by turn). */
+async function framesArrive(side: Side, count: number): Promise<void> {
+  while (side.frames.length < count) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Closes `a` and waits for both ends to see the close. */
+async function closePair(a: Side, b: Side): Promise<void> {
+  a.connection.close();
+  await Promise.all([a.closed, b.closed]);
+}
+
+/** 1, 2, …, n: the sequence ids of n frames sent in order. */
+function seqs(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
 describe('FramedConnection', () => {
   let server: Server;
   let accepted: Promise<Socket>;
@@ -57,11 +73,10 @@ describe('FramedConnection', () => {
     expect(write).toHaveBeenCalledTimes(1); // the peer is likely waiting for it: no wait for the end of the turn
     for (let seq = 2; seq <= count; seq++) a.connection.send({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from([seq]) });
     expect(write).toHaveBeenCalledTimes(1); // the rest leave together when the turn ends
-    while (b.frames.length < count) await new Promise((resolve) => setImmediate(resolve));
+    await framesArrive(b, count);
     expect(write).toHaveBeenCalledTimes(2);
-    expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-    a.connection.close();
-    await Promise.all([a.closed, b.closed]);
+    expect(b.frames.map((f) => f.seq)).toEqual(seqs(count));
+    await closePair(a, b);
   });
 
   it('writes the start of a big turn at once, then batches that double up to the cap', async () => {
@@ -80,10 +95,9 @@ describe('FramedConnection', () => {
     // The frame count after which each write happened, synchronously inside send().
     const flushedAt = writesAfter.flatMap((writes, i) => (writes > (writesAfter[i - 1] ?? 0) ? [i + 1] : []));
     expect(flushedAt).toEqual(expectedAt);
-    while (b.frames.length < total) await new Promise((resolve) => setImmediate(resolve));
-    expect(b.frames.map((f) => f.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-    a.connection.close();
-    await Promise.all([a.closed, b.closed]);
+    await framesArrive(b, total);
+    expect(b.frames.map((f) => f.seq)).toEqual(seqs(total));
+    await closePair(a, b);
   });
 
   it('starts every turn small again, and writes at the byte threshold whatever the frame count', async () => {
@@ -97,9 +111,8 @@ describe('FramedConnection', () => {
     expect(write).toHaveBeenCalledTimes(1); // a new turn: its first frame leaves at once again
     a.connection.send({ type: MessageType.Event, seq: 999, serializerId: 1, body: Buffer.alloc(EARLY_FLUSH_BYTES) });
     expect(write).toHaveBeenCalledTimes(2); // one frame over the byte threshold leaves at once
-    while (b.frames.length < 3 * FIRST_EARLY_FLUSH_FRAMES + 2) await new Promise((resolve) => setImmediate(resolve));
-    a.connection.close();
-    await Promise.all([a.closed, b.closed]);
+    await framesArrive(b, 3 * FIRST_EARLY_FLUSH_FRAMES + 2);
+    await closePair(a, b);
   });
 
   it('hands big frames to the socket as they are (no copy) and copies small ones into one buffer', async () => {
@@ -111,27 +124,25 @@ describe('FramedConnection', () => {
     // The first leaves at once (idle socket), the other two corked into one writev: each its own buffer, never copied.
     expect(write.mock.calls.map(([chunk]) => chunk)).toEqual(big);
     write.mock.calls.forEach(([chunk], i) => expect(chunk).toBe(big[i]));
-    while (b.frames.length < 3) await new Promise((resolve) => setImmediate(resolve));
+    await framesArrive(b, 3);
     write.mockClear();
     const small = [4, 5, 6].map((seq) => encodeFrame({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.from([seq]) }));
     for (const frame of small) a.connection.write(frame);
     await new Promise((resolve) => setImmediate(resolve));
     expect(write.mock.calls.map(([chunk]) => (chunk as Buffer).length)).toEqual([small[0].length, small[1].length + small[2].length]); // the last two copied into one buffer
-    while (b.frames.length < 6) await new Promise((resolve) => setImmediate(resolve));
+    await framesArrive(b, 6);
     expect(b.frames.map((f) => [f.seq, f.body?.[0]])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]]);
-    a.connection.close();
-    await Promise.all([a.closed, b.closed]);
+    await closePair(a, b);
   });
 
   it('answers PING with PONG itself and hands neither to the handler', async () => {
     const [a, b] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
     a.connection.send({ type: MessageType.Ping, seq: 42 });
     a.connection.send({ type: MessageType.Event, seq: 1, meta: { pattern: 'after' } });
-    while (b.frames.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    await framesArrive(b, 1);
     expect(b.frames.map((f) => f.type)).toEqual([MessageType.Event]);
     expect(a.frames).toEqual([]);
-    a.connection.close();
-    await Promise.all([a.closed, b.closed]);
+    await closePair(a, b);
   });
 
   it('keeps a quiet but live connection open through heartbeats', async () => {
