@@ -2,10 +2,11 @@ import { Injectable, Logger, Module } from '@nestjs/common';
 import { ExternalContextCreator, NestFactory } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { isObservable, lastValueFrom, Observable, of, toArray } from 'rxjs';
+import { isDirectHandler } from './direct-handlers';
 import { rpcContextCreator } from './rpc-context-creator';
 
 /**
- * The two Nest members rpcContextCreator relies on that Nest does not document. Runs against
+ * The Nest members rpcContextCreator relies on that Nest does not document. Runs against
  * Nest 11 (npm test) and Nest 12 (jest.nest12.config.js): when a Nest release renames or stops
  * calling one of them, this fails naming it, before the streaming and domain-error suites fail
  * in less obvious ways.
@@ -64,6 +65,16 @@ describe('Nest internals behind rpcContextCreator', () => {
       logged.mockRestore();
       staticLogged.mockRestore();
     }
+  });
+
+  it('create() still calls getMetadata, createGuardsFn, createPipesFn, interceptorsContextCreator.create and externalErrorProxy.createProxy on itself', () => {
+    const internals = base as unknown as Record<string, unknown> & { interceptorsContextCreator?: { create?: unknown }; externalErrorProxy?: { createProxy?: unknown } };
+    for (const member of ['getMetadata', 'createGuardsFn', 'createPipesFn']) expect([member, typeof internals[member]]).toEqual([member, 'function']);
+    expect(typeof internals.interceptorsContextCreator?.create).toBe('function');
+    expect(typeof internals.externalErrorProxy?.createProxy).toBe('function');
+    // directHandlers sees all five while create() runs; missing any, a plain handler would keep Nest's pipeline.
+    expect(isDirectHandler(handlerOf(rpcContextCreator(base), 'stream'))).toBe(true);
+    expect(isDirectHandler(handlerOf(base, 'stream'))).toBe(false);
   });
 
   it('leaves the shared ExternalContextCreator untouched', async () => {

@@ -1,4 +1,5 @@
 import { ExternalContextCreator } from '@nestjs/core';
+import { directHandlers } from './direct-handlers';
 import { quietDomainErrors } from './quiet-domain-errors';
 
 /**
@@ -10,15 +11,19 @@ import { quietDomainErrors } from './quiet-domain-errors';
  *   its last value, made for HTTP-like callers; RPC handlers stream, so results pass through and
  *   the transport sends each value;
  * - its private `filtersContextCreator` (see quietDomainErrors): a handler's RpcException is its
- *   answer, not an error to log.
+ *   answer, not an error to log;
+ * - `create()` itself (see directHandlers): a handler no guard, interceptor or pipe applies to
+ *   calls the method directly instead of through Nest's seven async steps. It relies on the
+ *   pass-through `transformToResult` above.
  *
  * Why not Nest's own RpcContextCreator: it lives under an internal path of
  * @nestjs/microservices that Nest 12's `exports` map hides. `nest-internals.spec.ts` fails, with
- * the member named, when a Nest release changes either of the two.
+ * the member named, when a Nest release changes any of these.
  */
 export function rpcContextCreator(base: ExternalContextCreator): ExternalContextCreator {
   const creator = Object.create(base) as ExternalContextCreator;
   creator.transformToResult = async (result: unknown) => result;
   quietDomainErrors(creator);
+  directHandlers(creator);
   return creator;
 }
