@@ -1,4 +1,4 @@
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { deadlineIn } from '@nestrpc/common';
 import { createEtcdClient, endpointsOf } from '../registry/etcd/etcd-client.factory';
 import { EtcdKv } from '../registry/etcd/etcd-kv';

@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { IKeyValue, Watcher } from 'etcd3';
+import type { IKeyValue, Watcher } from 'etcd3';
 import { Backoff, settleWithin } from '@nestrpc/common';
 import { DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS, ETCD_RETRY_BACKOFF } from '../registry/etcd/constants';
 import { EtcdConnection } from './etcd-connection';

@@ -1,8 +1,22 @@
 import { circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
-import { Etcd3, IOptions, isRecoverableError } from 'etcd3';
+import type { Etcd3, IOptions } from 'etcd3';
 import { EtcdRegistryOptions } from './etcd-registry.options';
 import { GRPC_KEEPALIVE_TIME_MS, GRPC_KEEPALIVE_TIMEOUT_MS, HOST_BREAKER_FAILURES, HOST_BREAKER_HALF_OPEN_AFTER_MS, WATCH_RECONNECT_BACKOFF } from './constants';
 import { watchReconnectBackoff } from './watch-backoff';
+
+/**
+ * etcd3 (and the gRPC stack under it, ~20 MiB of RSS) loads when the first etcd client is made,
+ * not when @nestrpc/discovery is imported: an app serving without a registry, or with a static
+ * one, never pays for it. The one place this package loads etcd3's runtime.
+ */
+function etcd3(): typeof import('etcd3') {
+  return require('etcd3') as typeof import('etcd3');
+}
+
+/** etcd3's own test for a connection-level failure (refused, timed out). */
+export function isRecoverableEtcdError(error: Error): boolean {
+  return etcd3().isRecoverableError(error);
+}
 
 /**
  * An etcd3 client tuned for discovery (see docs/registry.md): every unary attempt has a deadline
@@ -10,6 +24,7 @@ import { watchReconnectBackoff } from './watch-backoff';
  * streams reconnect within a second, and a failed endpoint is retried after 500 ms rather than 5 s.
  */
 export function createEtcdClient(options: EtcdRegistryOptions, callTimeoutMs: number): Etcd3 {
+  const { Etcd3: Client, isRecoverableError } = etcd3();
   const config: IOptions = {
     hosts: options.hosts,
     auth: options.auth,
@@ -28,7 +43,7 @@ export function createEtcdClient(options: EtcdRegistryOptions, callTimeoutMs: nu
       watchBackoff: watchReconnectBackoff(WATCH_RECONNECT_BACKOFF),
     },
   };
-  return new Etcd3(config);
+  return new Client(config);
 }
 
 /** The endpoints as a list, for error messages. */

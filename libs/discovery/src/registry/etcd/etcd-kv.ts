@@ -1,6 +1,7 @@
 import { BrokenCircuitError } from 'cockatiel';
-import { Etcd3, IKeyValue, isRecoverableError, Lease } from 'etcd3';
+import type { Etcd3, IKeyValue, Lease } from 'etcd3';
 import { DiscoveryError } from '../../errors/discovery.error';
+import { isRecoverableEtcdError } from './etcd-client.factory';
 import { RegistryRequestError } from '../../errors/registry-request.error';
 import { RegistryUnavailableError } from '../../errors/registry-unavailable.error';
 import { deadlineIn, withDeadline } from '@nestrpc/common';
@@ -67,5 +68,5 @@ export class EtcdKv {
 
 /** Connection-level failures (refused, timed out, circuit open), as opposed to etcd refusing the request. */
 function isUnavailable(error: unknown): boolean {
-  return error instanceof BrokenCircuitError || (error instanceof Error && isRecoverableError(error));
+  return error instanceof BrokenCircuitError || (error instanceof Error && isRecoverableEtcdError(error));
 }

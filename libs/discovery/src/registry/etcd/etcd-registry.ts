@@ -1,5 +1,5 @@
 import { Logger, LoggerService } from '@nestjs/common';
-import { Etcd3, IKeyValue } from 'etcd3';
+import type { Etcd3, IKeyValue } from 'etcd3';
 import { Observable } from 'rxjs';
 import { RegistryClosedError } from '../../errors/registry-closed.error';
 import { RegistryUnavailableError } from '../../errors/registry-unavailable.error';

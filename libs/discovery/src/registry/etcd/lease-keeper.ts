@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { Lease } from 'etcd3';
+import type { Lease } from 'etcd3';
 import { InvalidInstanceError } from '../../errors/invalid-instance.error';
 import { instanceKey } from '../../instance/key-layout';
 import { ServiceInstance } from '../../instance/service-instance';

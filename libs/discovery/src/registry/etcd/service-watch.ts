@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { IKeyValue, IWatchResponse, Watcher } from 'etcd3';
+import type { IKeyValue, IWatchResponse, Watcher } from 'etcd3';
 import { instanceKey, servicePrefix } from '../../instance/key-layout';
 import { ServiceInstance } from '../../instance/service-instance';
 import { Backoff, settleWithin } from '@nestrpc/common';
