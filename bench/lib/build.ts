@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'path';
 import * as ts from 'typescript';
 
 /** Sources the benchmark processes run, relative to the repository root (test/support: the shared freePort and etcd helpers). */
-const SOURCE_ROOTS = ['bench', 'libs/common/src', 'libs/transport/src', 'libs/discovery/src', 'libs/client/src', 'libs/observability/src', 'test/support'];
+const SOURCE_ROOTS = ['bench', 'libs/common/src', 'libs/transport/src', 'libs/discovery/src', 'libs/client/src', 'libs/server/src', 'libs/observability/src', 'test/support'];
 const SKIP_DIRS = new Set(['.build', 'results', 'profiles', 'node_modules']);
 const COPIED_EXTENSIONS = ['.proto'];
 

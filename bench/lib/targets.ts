@@ -30,9 +30,10 @@ export function evaluateTargets(results: CellResult[]): TargetCheck[] {
   checks.push(throughput(find, 'small@1-pinned', OURS, 'raw-json', 0.9, ' (pinned to separate cores)'));
   checks.push(throughput(find, 'small@1', OURS, 'raw-json', 0.9, ' (unpinned)'));
   checks.push(throughput(find, 'large@64', 'nestrpc-msgpack', 'nest-tcp', 3.5));
-  // In flight 1 without Nest's handler pipeline, then without the client's Observable too: what is left is the transport's own cost.
-  checks.push(throughput(find, 'small@1-pinned', 'nestrpc-json-bare', 'raw-json', 0.9, " (no Nest handler pipeline, reported)"));
-  checks.push(throughput(find, 'small@1-pinned', 'nestrpc-json-bare-client', 'raw-json', 0.9, ' (transport alone: no Nest handler pipeline, no Observable, reported)'));
+  // In flight 1 served as a Nest microservice (Nest's handler pipeline, not the starter's direct
+  // handlers), then with no handler pipeline and no client Observable: the transport's own cost.
+  checks.push(throughput(find, 'small@1-pinned', 'nestrpc-json-microservice', 'raw-json', 0.9, " (as a Nest microservice: Nest's handler pipeline, reported)"));
+  checks.push(throughput(find, 'small@1-pinned', 'nestrpc-json-bare-client', 'raw-json', 0.9, ' (transport alone: no handler pipeline, no Observable, reported)'));
   checks.push(completes(find, 'large@512', OURS));
   checks.push(completes(find, 'huge@50', OURS));
   // What call-path features cost: each a ratio of the same path with and without it.

@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'util';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
 import { timingSafeEqual } from 'crypto';
-import { installRpcInstrumentation, RpcClient, RpcServer, RpcServerAuthOptions, RpcServerLimits, SerializerRegistry } from '@nestrpc/transport';
+import { installRpcInstrumentation, RpcClient, RpcServer, RpcServerAuthOptions, RpcServerLimits, RpcServerOptions, SerializerRegistry } from '@nestrpc/transport';
 import { BenchModule } from '../nest/bench.controller';
 import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
@@ -38,10 +39,16 @@ export interface NestrpcVariant {
    */
   before?: 'turn-end-flush' | 'copied-body';
   /**
-   * true replaces Nest's handler for `echo` with a bare function registered on the RpcServer
-   * (`addHandler`, after Nest has registered its own): no guards, interceptors, pipes, filters or
-   * parameter decorators run. Not how an app is served: it shows what Nest's handler pipeline
-   * costs per call, apart from the transport.
+   * true serves BenchModule with RpcServer as a Nest microservice strategy
+   * (`NestFactory.createMicroservice`): Nest's own listeners and handler pipeline (seven async
+   * steps per call even with no enhancer), instead of the server starter, whose handlers call an
+   * enhancer-free method directly. Shows what that saves.
+   */
+  microservice?: boolean;
+  /**
+   * true replaces the handler for `echo` with a bare function registered on the RpcServer
+   * (`addHandler`, after the app has registered its own): no guards, interceptors, pipes, filters
+   * or parameter decorators run. Not how an app is served: it isolates the transport.
    */
   bareHandler?: boolean;
   /**
@@ -78,7 +85,10 @@ const BENCH_AUTH: RpcServerAuthOptions = {
   },
 };
 
-/** Our transport, point to point: RpcServer under a Nest microservice, one RpcClient. */
+/**
+ * Our transport, point to point: BenchModule served by the server starter (RpcServerModule, no
+ * registry), as an app using @nestrpc/server is, and one RpcClient.
+ */
 export function nestrpcSystem(serializer: NestrpcSerializerName, variant: NestrpcVariant = {}): BenchSystem {
   const heartbeatIntervalMs = variant.heartbeats === false ? 0 : undefined;
   const instrumented = variant.instrumented;
@@ -91,19 +101,34 @@ export function nestrpcSystem(serializer: NestrpcSerializerName, variant: Nestrp
   }
   return {
     probe: () => probeSerializer(serializer),
-    startServer: async () => (await ready(), startServer(heartbeatIntervalMs, variant.limits === true ? UNREACHED_LIMITS : undefined, auth, variant.bareHandler === true)),
+    startServer: async () => (await ready(), startServer({ heartbeatIntervalMs, limits: variant.limits === true ? UNREACHED_LIMITS : undefined, auth: auth ? BENCH_AUTH : undefined }, variant.microservice === true, variant.bareHandler === true)),
     createClient: async (options) => (await ready(), createClient(options, serializer, heartbeatIntervalMs, auth, variant.bareClient === true)),
   };
 }
 
-async function startServer(heartbeatIntervalMs: number | undefined, limits: RpcServerLimits | undefined, auth: boolean, bareHandler: boolean): Promise<ServerHandle> {
-  const server = new RpcServer({ host: '127.0.0.1', port: 0, heartbeatIntervalMs, limits, auth: auth ? BENCH_AUTH : undefined });
+async function startServer(transport: Omit<RpcServerOptions, 'host' | 'port'>, microservice: boolean, bareHandler: boolean): Promise<ServerHandle> {
+  const served = microservice ? await asMicroservice(transport) : await withStarter(transport);
+  // The app registered its handlers while starting; this one takes the pattern over (same map entry).
+  if (bareHandler) served.server.addHandler('echo', async (payload: unknown) => payload, false);
+  return { port: served.server.address().port, close: served.close };
+}
+
+async function withStarter(transport: Omit<RpcServerOptions, 'host' | 'port'>): Promise<{ server: RpcServer; close: () => Promise<void> }> {
+  const { RpcServerModule } = await import('@nestrpc/server');
+  const app = await NestFactory.createApplicationContext({ module: StarterBenchModule, imports: [RpcServerModule.forRoot({ listen: { host: '127.0.0.1', port: 0 }, transport }), BenchModule] }, { logger: false });
+  return { server: app.get(RpcServer), close: () => app.close() };
+}
+
+async function asMicroservice(transport: Omit<RpcServerOptions, 'host' | 'port'>): Promise<{ server: RpcServer; close: () => Promise<void> }> {
+  const server = new RpcServer({ host: '127.0.0.1', port: 0, ...transport });
   const app = await NestFactory.createMicroservice(BenchModule, { strategy: server, logger: false });
   await app.listen();
-  // Nest registered its handlers during listen(); this one takes the pattern over (same map entry).
-  if (bareHandler) server.addHandler('echo', async (payload: unknown) => payload, false);
-  return { port: server.address().port, close: () => app.close() };
+  return { server, close: () => app.close() };
 }
+
+/** The root of the starter-served bench app (its imports are given per start). */
+@Module({})
+class StarterBenchModule {}
 
 async function createClient({ host, ports }: ClientOptions, serializer: NestrpcSerializerName, heartbeatIntervalMs: number | undefined, auth: boolean, bareClient: boolean): Promise<BenchClient> {
   const client = new PromiseRpcClient({ host, port: ports[0], serializer, heartbeatIntervalMs, credentials: auth ? BENCH_TOKEN : undefined });

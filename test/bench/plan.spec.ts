@@ -26,7 +26,7 @@ describe('bench run plan', () => {
     const before = SYSTEMS.filter((s) => s.cells !== undefined && !FEATURE_VARIANTS.includes(s.name));
     expect(before.map((s) => [s.name, s.comparedWith, s.cells])).toEqual([
       ['nestrpc-json-turnflush', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
-      ['nestrpc-json-bare', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
+      ['nestrpc-json-microservice', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
       ['nestrpc-json-bare-client', 'nestrpc-json', ['small@1-pinned', 'small@64']],
       ['nestrpc-msgpack-copy', 'nestrpc-msgpack', ['small@512', 'large@64']],
     ]);
