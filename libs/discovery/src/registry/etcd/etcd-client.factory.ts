@@ -5,7 +5,7 @@ import { GRPC_KEEPALIVE_TIME_MS, GRPC_KEEPALIVE_TIMEOUT_MS, HOST_BREAKER_FAILURE
 import { watchReconnectBackoff } from './watch-backoff';
 
 /**
- * etcd3 (and the gRPC stack under it, ~20 MiB of RSS) loads when the first etcd client is made,
+ * etcd3 (and the gRPC stack under it) loads when the first etcd client is made,
  * not when @nestrpc/discovery is imported: an app serving without a registry, or with a static
  * one, never pays for it. The one place this package loads etcd3's runtime.
  */
