@@ -18,7 +18,7 @@ export interface DurationModel {
  * Overheads measured on the 2-core bench VM (elapsed time minus cells × (warm-up + window)):
  * per cell the echo check, the drain and the stats exchange (19 s over 48 cells and 24 system
  * starts in bench/results/2026-12-01-system-major.json), and starting a system's server(s) and
- * client, which every measured cell now does (runOrder): bench/results/2026-12-01.json took
+ * client, which every measured cell now does (runOrder): bench/results/2026-12-01-940d2ef.json took
  * 1666 s for 288 cells of 1 s + 4 s, i.e. ~0.7 s per start.
  */
 export const SYSTEM_START_OVERHEAD_MS = 700;
