@@ -22,7 +22,6 @@ import { isObservable, lastValueFrom, Observable, of, toArray } from 'rxjs';
 import { Arg } from '../decorators/arg.decorator';
 import { isDirectHandler } from './direct-handlers';
 import { ROUTE_ARGS_METADATA } from './nest-metadata';
-import { quietDomainErrors } from './quiet-domain-errors';
 import { rpcContextCreator } from './rpc-context-creator';
 import { RpcParamsFactory } from './rpc-params.factory';
 
@@ -132,12 +131,7 @@ class Globally {
 class PlainModule {}
 
 /** Nest's pipeline as rpcContextCreator had it before direct handlers: the reference to match. */
-function nestPipeline(base: ExternalContextCreator): ExternalContextCreator {
-  const creator = Object.create(base) as ExternalContextCreator;
-  creator.transformToResult = async (result: unknown) => result;
-  quietDomainErrors(creator);
-  return creator;
-}
+const nestPipeline = (base: ExternalContextCreator): ExternalContextCreator => rpcContextCreator(base, { direct: false });
 
 function handlerOf(creator: ExternalContextCreator, instance: object, method: string, contextId?: unknown): Handler {
   const callback = (instance as Record<string, (...args: unknown[]) => unknown>)[method];

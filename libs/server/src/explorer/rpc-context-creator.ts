@@ -20,10 +20,11 @@ import { quietDomainErrors } from './quiet-domain-errors';
  * @nestjs/microservices that Nest 12's `exports` map hides. `nest-internals.spec.ts` fails, with
  * the member named, when a Nest release changes any of these.
  */
-export function rpcContextCreator(base: ExternalContextCreator): ExternalContextCreator {
+export function rpcContextCreator(base: ExternalContextCreator, options: { direct?: boolean } = {}): ExternalContextCreator {
   const creator = Object.create(base) as ExternalContextCreator;
   creator.transformToResult = async (result: unknown) => result;
   quietDomainErrors(creator);
-  directHandlers(creator);
+  // `direct: false` keeps Nest's pipeline for every handler: the reference the specs and bench/tools/handler-cost.ts compare with.
+  if (options.direct !== false) directHandlers(creator);
   return creator;
 }

@@ -1,0 +1,31 @@
+import { interleavedMedians, interleavedMediansAsync } from '../../bench/tools/tool-args';
+
+describe('cost tools: interleaved rounds', () => {
+  it('measures every variant once per round, interleaved, drops the warm-up round and takes medians', () => {
+    const order: string[] = [];
+    const values: Record<string, number[]> = { a: [100, 1, 3, 2], b: [100, 10, 30, 20] };
+    const medians = interleavedMedians(3, ['a', 'b'], (v) => {
+      order.push(v);
+      return { ns: values[v].shift()! };
+    });
+    expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
+    expect(medians.get('a')).toEqual({ ns: 2 });
+    expect(medians.get('b')).toEqual({ ns: 20 });
+  });
+
+  it('the async form awaits each measurement before starting the next, with the same result', async () => {
+    let running = 0;
+    let overlapped = false;
+    const values: Record<string, number[]> = { a: [100, 1, 3, 2], b: [100, 10, 30, 20] };
+    const medians = await interleavedMediansAsync(3, ['a', 'b'], async (v) => {
+      overlapped ||= running > 0;
+      running++;
+      await new Promise((resolve) => setImmediate(resolve));
+      running--;
+      return { ns: values[v].shift()!, other: 1 };
+    });
+    expect(overlapped).toBe(false);
+    expect(medians.get('a')).toEqual({ ns: 2, other: 1 });
+    expect(medians.get('b')).toEqual({ ns: 20, other: 1 });
+  });
+});
