@@ -1,9 +1,9 @@
 import { BrokenCircuitError } from 'cockatiel';
 import type { Etcd3, IKeyValue, Lease } from 'etcd3';
 import { DiscoveryError } from '../../errors/discovery.error';
-import { isRecoverableEtcdError } from './etcd-client.factory';
 import { RegistryRequestError } from '../../errors/registry-request.error';
 import { RegistryUnavailableError } from '../../errors/registry-unavailable.error';
+import { isRecoverableEtcdError } from './etcd-client.factory';
 import { deadlineIn, withDeadline } from '@nestrpc/common';
 
 export interface ListResult {
