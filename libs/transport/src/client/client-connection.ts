@@ -14,7 +14,7 @@ import { FrameFlags } from '../protocol/frame-flags';
 import { MessageType } from '../protocol/message-type';
 import { Serializer } from '../serializers/serializer';
 import { remainingMs, ResolvedCallOptions, toWire } from './call-options';
-import { PendingCall, PendingCalls } from './pending-calls';
+import { PendingCall, PendingCalls, settle } from './pending-calls';
 import { endProbeWith, rpcInstrumentation } from '../instrumentation/instrumentation-hub';
 import { HANDSHAKE_PING_SEQ } from './constants';
 
@@ -161,14 +161,16 @@ export class ClientConnection implements ConnectionHandler {
         if (call !== undefined) this.deliver(call, frame, false);
         return;
       }
-      case MessageType.StreamComplete:
-        this.pending.take(frame.seq)?.callback({ isDisposed: true });
+      case MessageType.StreamComplete: {
+        const call = this.pending.take(frame.seq);
+        if (call !== undefined) settle(call, { isDisposed: true });
         return;
+      }
       case MessageType.Error:
       case MessageType.StreamError: {
         if (isConnectionError(frame)) return this.onRefused(frame);
         const call = this.pending.take(frame.seq);
-        if (call !== undefined) call.callback({ err: this.decodeError(call, frame), isDisposed: true });
+        if (call !== undefined) settle(call, { err: this.decodeError(call, frame), isDisposed: true });
         return;
       }
       case MessageType.GoAway:
@@ -237,13 +239,13 @@ export class ClientConnection implements ConnectionHandler {
       value = this.owner.codec.decode(frame, call.pattern, 'response');
     } catch (err) {
       if (!last && this.pending.take(call.seq) !== undefined) this.connection.send({ type: MessageType.Cancel, seq: call.seq });
-      call.callback({ err, isDisposed: true });
+      settle(call, { err, isDisposed: true });
       return;
     }
     if (!last) return call.callback({ response: value });
     // A single answer always yields exactly one value, `undefined` included.
     if (value === undefined) call.callback({ response: undefined });
-    call.callback({ response: value, isDisposed: true });
+    settle(call, { response: value, isDisposed: true });
   }
 
   private decodeError(call: PendingCall, frame: Frame): unknown {
@@ -262,7 +264,7 @@ export class ClientConnection implements ConnectionHandler {
   private onTimeout(call: PendingCall): void {
     if (this.pending.take(call.seq) === undefined) return;
     this.connection.send({ type: MessageType.Cancel, seq: call.seq });
-    call.callback({ err: new RpcTimeoutError(call.pattern, call.timeoutMs), isDisposed: true });
+    settle(call, { err: new RpcTimeoutError(call.pattern, call.timeoutMs), isDisposed: true });
   }
 }
 

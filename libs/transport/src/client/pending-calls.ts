@@ -4,10 +4,28 @@ import { Deadline, DeadlineQueue } from '../connection/deadline-queue';
 export interface PendingCall {
   readonly seq: number;
   readonly pattern: string;
-  readonly callback: (packet: WritePacket) => void;
+  /** The caller's; replaced by a no-op once the call settles (`settle`). */
+  callback: (packet: WritePacket) => void;
   readonly timeoutMs: number;
   /** Its entry in the connection's deadline queue, while it has one. */
   deadline?: Deadline<PendingCall>;
+}
+
+const SETTLED = (): void => undefined;
+
+/**
+ * Hands a call its last packet and lets go of the caller first: the record then holds nothing
+ * of the caller's (its callback, and through it the promise or subscriber holding the answer).
+ * A record still referenced after it settled — from its deadline entry, or from old space while
+ * it waits for the next full collection — would otherwise keep every answer it delivered alive
+ * through the young-generation collections, which then promote each answer to the old
+ * generation: measured on 16 KiB answers with promise-awaiting callers, ~20 full collections
+ * instead of 2 per 3 s, and twice the client CPU per call (bench/tools/settled-call-cost.ts).
+ */
+export function settle(call: PendingCall, packet: WritePacket): void {
+  const callback = call.callback;
+  call.callback = SETTLED;
+  callback(packet);
 }
 
 /**
@@ -67,6 +85,6 @@ export class PendingCalls {
     this.calls.clear();
     // Also clears the deadline timer: nothing is left to guard.
     this.deadlines.clear();
-    for (const call of calls) call.callback({ err: errorFor(call), isDisposed: true });
+    for (const call of calls) settle(call, { err: errorFor(call), isDisposed: true });
   }
 }
