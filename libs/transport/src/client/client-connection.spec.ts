@@ -129,11 +129,11 @@ describe('ClientConnection', () => {
   });
 
   describe('once a call settles, its record holds nothing of the caller', () => {
-    // The record can outlive its call (its deadline entry points at it; promoted to the old
-    // generation, it lasts until the next full collection). If it still held the caller's
-    // callback, it would keep the caller's promise or subscriber, and through it the answer,
-    // alive: with promise-awaiting callers every answer was promoted and full collections ran
-    // ~10 times as often (bench/tools/settled-call-cost.ts).
+    // A settled record stays reachable from the old generation until the next full collection
+    // (the calls Map's earlier backing tables still point at it), and such references are roots
+    // for young-generation collections. Still holding the caller's callback, it kept the
+    // caller's promise or subscriber, and the answer in it, alive through them
+    // (bench/tools/settled-call-cost.ts). Here the test keeps the record.
     const settleBy: Record<string, (fake: FakeFramedConnection, connection: ClientConnection, seq: number) => void | Promise<void>> = {
       'an answer': (fake, _, seq) => fake.receive({ type: MessageType.Response, seq, serializerId: 1, body: '3' }),
       'an error': (fake, _, seq) => fake.receive({ type: MessageType.Error, seq, serializerId: 1, body: '"no"' }),

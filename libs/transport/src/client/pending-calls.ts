@@ -16,11 +16,12 @@ const SETTLED = (): void => undefined;
 /**
  * Hands a call its last packet and lets go of the caller first: the record then holds nothing
  * of the caller's (its callback, and through it the promise or subscriber holding the answer).
- * A record still referenced after it settled — from its deadline entry, or from old space while
- * it waits for the next full collection — would otherwise keep every answer it delivered alive
- * through the young-generation collections, which then promote each answer to the old
- * generation: measured on 16 KiB answers with promise-awaiting callers, ~20 full collections
- * instead of 2 per 3 s, and twice the client CPU per call (bench/tools/settled-call-cost.ts).
+ * A settled record stays reachable from the old generation until the next full collection: the
+ * calls Map's earlier backing tables, left behind as it rehashes while calls come and go, still
+ * point at the records they held. Old-space references are roots for young-generation
+ * collections, so a record still holding its callback kept the answer alive through them: every
+ * such answer was promoted and needed a full collection (bench/tools/settled-call-cost.ts,
+ * docs/decisions.md).
  */
 export function settle(call: PendingCall, packet: WritePacket): void {
   const callback = call.callback;
