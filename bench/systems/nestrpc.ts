@@ -3,10 +3,11 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, lastValueFrom, count } from 'rxjs';
 import { timingSafeEqual } from 'crypto';
-import { installRpcInstrumentation, RpcClient, RpcServer, RpcServerAuthOptions, RpcServerLimits, RpcServerOptions, SerializerRegistry } from '@nestrpc/transport';
+import { installRpcInstrumentation, RpcServer, RpcServerAuthOptions, RpcServerLimits, RpcServerOptions, SerializerRegistry } from '@nestrpc/transport';
 import { BenchModule } from '../nest/bench.controller';
 import { buildPayload, PAYLOAD_SIZES } from '../lib/payloads';
 import { BenchClient, BenchSystem, ClientOptions, ServerHandle } from './types';
+import { PromiseRpcClient } from './promise-rpc-client';
 
 export type NestrpcSerializerName = 'json' | 'msgpack' | 'protobuf';
 
@@ -57,15 +58,6 @@ export interface NestrpcVariant {
    * subscriber or teardown per call. With bareHandler, what remains is the transport alone.
    */
   bareClient?: boolean;
-}
-
-/** An RpcClient whose unary calls skip the Observable ClientProxy.send() returns (bench only). */
-class PromiseRpcClient extends RpcClient {
-  request(pattern: string, data: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.publish({ pattern, data }, ({ err, response }) => (err ? reject(err) : resolve(response)));
-    });
-  }
 }
 
 /** Limits that are all checked on every call and never refuse one at bench loads. */

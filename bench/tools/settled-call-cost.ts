@@ -16,12 +16,13 @@
 import { writeFileSync } from 'fs';
 import { execSync } from 'child_process';
 import { PerformanceEntry, PerformanceObserver, constants as perfConstants } from 'perf_hooks';
-import { RpcClient, RpcServer } from '@nestrpc/transport';
+import { RpcServer } from '@nestrpc/transport';
 // Internal (not public API): the function whose behaviour the `kept` variant puts back.
 import * as pendingCalls from '@nestrpc/transport/client/pending-calls';
 import { PendingCall } from '@nestrpc/transport/client/pending-calls';
 import { WritePacket } from '@nestjs/microservices';
 import { buildPayload } from '../lib/payloads';
+import { PromiseRpcClient } from '../systems/promise-rpc-client';
 import { describeMachine, machineInfo } from '../lib/machine';
 import { interleavedMediansAsync, toolArg } from './tool-args';
 
@@ -29,16 +30,10 @@ type Variant = 'settled' | 'kept';
 const VARIANTS: readonly Variant[] = ['settled', 'kept'];
 
 const settleNow = pendingCalls.settle;
+// client-connection.ts calls settle() through its module's exports object (CommonJS), so
+// replacing the export swaps the behaviour for every connection; main() puts it back.
 /** 0.1: the callback is called and stays on the record. */
 const keepCallback = (call: PendingCall, packet: WritePacket): void => call.callback(packet);
-
-class PromiseRpcClient extends RpcClient {
-  request(pattern: string, data: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.publish({ pattern, data }, ({ err, response }) => (err ? reject(err) : resolve(response)));
-    });
-  }
-}
 
 let gcMs = 0;
 let fullCollections = 0;
@@ -62,7 +57,8 @@ async function run(client: PromiseRpcClient, variant: Variant, seconds: number, 
   };
   const workers = Array.from({ length: inFlight }, worker);
   await new Promise((resolve) => setTimeout(resolve, 500)); // warm-up
-  // GC entries arrive asynchronously: the counters are read after the workers stopped and a turn passed.
+  // GC entries arrive a turn late: the warm-up's land before the reset. A collection at the
+  // window's end may be counted in the next run's warm-up instead, which the reset drops.
   await new Promise((resolve) => setImmediate(resolve));
   gcMs = 0;
   fullCollections = 0;
