@@ -8,6 +8,7 @@ import { connect as tlsConnect, TLSSocket } from 'tls';
 import { PayloadCodec } from '../codec/payload-codec';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
+import { SharedBufferReads } from '../connection/shared-read-buffer';
 import { ConnectTimeoutError } from '../errors/connect-timeout.error';
 import { AuthenticationError } from '../errors/authentication.error';
 import { resolveCredential } from '../auth/client-credentials';
@@ -214,7 +215,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     if (this.lastStatus !== 'reconnecting') this.setStatus('connecting');
     const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise<FramedConnection>((resolve, reject) => {
-      const socket = this.createSocket();
+      const { socket, reads } = this.createSocket();
       let stage: 'socket' | 'handshake' = 'socket';
       let settled = false;
       const fail = (error: Error) => {
@@ -267,7 +268,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
           },
         };
         try {
-          this.current = new ClientConnection(handshake, this.bodySerializer, (handler) => this.frame(socket, handler), credential);
+          this.current = new ClientConnection(handshake, this.bodySerializer, (handler) => this.frame(socket, handler, reads), credential);
         } catch (err) {
           fail(err as Error); // e.g. a credential too large for its metadata entry: fail now, not at the connect timeout
         }
@@ -281,7 +282,7 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
     });
   }
 
-  private frame(socket: Socket, handler: ConnectionHandler): FramedConnection {
+  private frame(socket: Socket, handler: ConnectionHandler, reads: SharedBufferReads | undefined): FramedConnection {
     const { maxFrameBytes, heartbeatIntervalMs, missedHeartbeats, idleTimeoutMs, maxWriteBufferBytes } = this.options;
     return new FramedConnection(socket, handler, {
       maxFrameBytes,
@@ -291,15 +292,24 @@ export class RpcClient extends ClientProxy<RpcClientEvents> {
       maxWriteBufferBytes,
       knownSerializerIds: this.codec.serializers.ids(),
       label: this.address,
+      reads,
     });
   }
 
-  private createSocket(): Socket {
+  /**
+   * A plain TCP socket reads into the process-wide shared buffer when every serializer this
+   * client knows keeps no view of a body (the built-in ones, as configured by default): no
+   * fresh 64 KiB buffer per read. TLS and `socketFactory` sockets read as Node does by default.
+   */
+  private createSocket(): { socket: Socket; reads?: SharedBufferReads } {
     const host = this.options.host ?? '127.0.0.1';
     const port = this.options.port ?? DEFAULT_PORT;
-    if (this.options.socketFactory) return this.options.socketFactory({ host, port });
-    if (this.options.tls) return tlsConnect({ servername: host, ...this.options.tls, host, port });
-    return netConnect({ host, port });
+    if (this.options.socketFactory) return { socket: this.options.socketFactory({ host, port }) };
+    if (this.options.tls) return { socket: tlsConnect({ servername: host, ...this.options.tls, host, port }) };
+    const serializers = this.codec.serializers;
+    if (!serializers.ids().every((id) => serializers.get(id).keepsNoBodyView === true)) return { socket: netConnect({ host, port }) };
+    const reads = new SharedBufferReads();
+    return { socket: netConnect({ host, port, onread: reads.onread }), reads };
   }
 
   /** Emits a status only when it changes: one `disconnected` per lost connection, however many attempts follow. */

@@ -1,4 +1,5 @@
 import { ByteBudget } from './byte-budget';
+import type { SharedBufferReads } from './shared-read-buffer';
 
 
 export interface FramedConnectionOptions {
@@ -39,4 +40,9 @@ export interface FramedConnectionOptions {
   pauseReadingWhenBackedUp?: boolean;
   /** Human-readable peer name for logs and errors. */
   label?: string;
+  /**
+   * The socket reads into the process-wide shared buffer (created with `reads.onread`): its
+   * chunks come from here instead of 'data' events, and any frame held past the read is copied.
+   */
+  reads?: SharedBufferReads;
 }

@@ -9,6 +9,7 @@ import { encodeFrame } from '../protocol/frame-encoder';
 import { FramedConnection } from './framed-connection';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
+import { SharedBufferReads } from './shared-read-buffer';
 
 interface Side {
   connection: FramedConnection;
@@ -206,5 +207,54 @@ describe('FramedConnection', () => {
     await expect(b.closed).resolves.toBeInstanceOf(HeartbeatTimeoutError);
     socket.destroy(); // paused, it would never read the EOF
     await a.closed;
+  });
+
+  describe('reading into the shared buffer', () => {
+    it('takes its chunks from the reads, not from data events, and decodes frames out of them', async () => {
+      const reads = new SharedBufferReads();
+      const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', onread: reads.onread });
+      await once(socket, 'connect');
+      const bodies: string[] = [];
+      const handler: ConnectionHandler = { onFrame: (frame) => bodies.push(String(frame.body)), onClose: () => undefined };
+      const ours = new FramedConnection(socket, handler, { heartbeatIntervalMs: 0, reads });
+      const peer = await accepted;
+      for (let seq = 1; seq <= 3; seq++) peer.write(encodeFrame({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from(`event ${seq}`) }));
+      while (bodies.length < 3) await new Promise((resolve) => setImmediate(resolve));
+      expect(bodies).toEqual(['event 1', 'event 2', 'event 3']);
+      ours.close();
+      peer.destroy();
+    });
+
+    it('keeps a copy of every frame it holds back (the next read overwrites the shared buffer)', async () => {
+      const reads = new SharedBufferReads();
+      const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', onread: reads.onread });
+      await once(socket, 'connect');
+      const bodies: string[] = [];
+      const handler: ConnectionHandler = { onFrame: (frame) => bodies.push(String(frame.body)), onClose: () => undefined };
+      const maxWriteBufferBytes = 1024 * 1024;
+      const ours = new FramedConnection(socket, handler, { heartbeatIntervalMs: 0, reads, pauseReadingWhenBackedUp: true, maxWriteBufferBytes });
+      const peer = await accepted;
+      try {
+        peer.pause(); // it stops reading: our outgoing bytes pile up past maxWriteBufferBytes
+        const big = Buffer.alloc(1024 * 1024);
+        while (ours.writableBytes < maxWriteBufferBytes * 2) {
+          ours.send({ type: MessageType.Event, seq: 1, serializerId: 1, meta: { pattern: 'big' }, body: big });
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        // Same-sized bodies, one write (so one read, at the start of the shared buffer) each.
+        const sent = Array.from({ length: 5 }, (_, i) => `request ${i}`);
+        for (const [i, text] of sent.entries()) {
+          peer.write(encodeFrame({ type: MessageType.Request, seq: i + 1, serializerId: 1, meta: { pattern: 'p' }, body: Buffer.from(text) }));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        expect(bodies).toEqual([]); // all held back while the write buffer is full
+        peer.resume(); // it reads again: our buffer drains and the held frames run, in order
+        while (bodies.length < sent.length) await new Promise((resolve) => setImmediate(resolve));
+        expect(bodies).toEqual(sent);
+      } finally {
+        ours.close(new Error('test over'));
+        peer.destroy();
+      }
+    });
   });
 });

@@ -19,7 +19,7 @@ import {
   DEFAULT_FRAME_TIMEOUT_MS,
 } from './constants';
 import { FlushSchedule } from './flush-schedule';
-import { ReadBacklog } from './read-backlog';
+import { ownedFrame, ReadBacklog } from './read-backlog';
 import { ReadWriteDeadlines } from './read-write-deadlines';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
@@ -95,7 +95,8 @@ export class FramedConnection {
     });
     this.decoder = new FrameDecoder({ maxFrameBytes: this.maxFrameBytes, knownSerializerIds: options.knownSerializerIds });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (options.reads !== undefined) options.reads.attach((chunk) => this.onData(chunk));
+    else socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err) => this.fail(err));
     socket.on('end', () => this.onEnd());
@@ -267,7 +268,8 @@ export class FramedConnection {
     if (this.pauseReading && frame.type !== MessageType.Ping && frame.type !== MessageType.Pong && frame.type !== MessageType.Cancel) {
       const full = this.writableBytes >= this.maxWriteBufferBytes;
       if (full || !this.backlog.isEmpty) {
-        this.backlog.push(frame);
+        // Read into the shared buffer, its body is overwritten by the next read: keep a copy.
+        this.backlog.push(this.options.reads === undefined ? frame : ownedFrame(frame));
         this.pauseForBackpressure();
         // Queued behind earlier frames while there is room: no 'drain' may come, so go on from here.
         if (!full) setImmediate(() => this.onDrain());

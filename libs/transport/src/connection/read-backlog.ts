@@ -51,3 +51,8 @@ export class ReadBacklog {
 function frameBytes(frame: Frame): number {
   return HEADER_BYTES + (frame.body?.length ?? 0);
 }
+
+/** The frame with a body of its own: for a frame read into memory the next read overwrites. */
+export function ownedFrame(frame: Frame): Frame {
+  return frame.body === undefined ? frame : { ...frame, body: Buffer.from(frame.body) };
+}

@@ -12,6 +12,14 @@ describe('JsonSerializer', () => {
     expect(json.name).toBe('json');
   });
 
+  it('keeps no view of the body: what it decodes survives the body being overwritten', () => {
+    const body = Buffer.from(json.serialize({ s: 'text', n: [1, 2] }, ctx));
+    const back = json.deserialize(body, ctx);
+    body.fill(0x20);
+    expect(back).toEqual({ s: 'text', n: [1, 2] });
+    expect(json.keepsNoBodyView).toBe(true);
+  });
+
   it('round-trips nested objects, arrays, null and booleans', () => {
     const value = { a: { b: [1, 'two', { c: null, d: [true, false] }] }, e: [] as unknown[], f: {} };
     expect(roundTrip(value)).toEqual(value);

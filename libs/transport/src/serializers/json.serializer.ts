@@ -11,6 +11,8 @@ import { Serializer } from './serializer';
 export class JsonSerializer extends Serializer {
   readonly id = JSON_SERIALIZER_ID;
   readonly name = 'json';
+  /** JSON.parse builds its values from a string copy of the body. */
+  override readonly keepsNoBodyView = true;
 
   /** The JSON text; the frame encoder writes it as UTF-8 without an intermediate buffer. */
   serialize(value: unknown): string {

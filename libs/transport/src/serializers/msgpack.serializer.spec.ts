@@ -53,6 +53,18 @@ describe('MsgpackSerializer', () => {
     expect((viewing.deserialize(body, ctx) as { b: Buffer }).b.buffer).toBe(body.buffer);
   });
 
+  it('says it keeps no view of the body only while that holds: not with copyBuffers off or extensions that build values', () => {
+    const body = Buffer.from(msgpack.serialize({ b: Buffer.from('hello'), s: 'text', d: new Date(7) }, ctx));
+    const back = msgpack.deserialize(body, ctx);
+    body.fill(0); // what the next read does to the shared read buffer
+    expect(back).toEqual({ b: Buffer.from('hello'), s: 'text', d: new Date(7) });
+    expect(msgpack.keepsNoBodyView).toBe(true);
+    expect(new MsgpackSerializer({ copyBuffers: false }).keepsNoBodyView).toBe(false);
+    for (const options of [{ useRecords: true }, { structuredClone: true }, { moreTypes: true }]) {
+      expect(new MsgpackSerializer(options).keepsNoBodyView).toBe(false);
+    }
+  });
+
   it('keeps undefined in objects and arrays', () => {
     const back = roundTrip({ a: undefined, list: [undefined, 1] }) as Record<string, unknown>;
     expect(Object.keys(back)).toEqual(['a', 'list']);

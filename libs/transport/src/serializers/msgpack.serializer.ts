@@ -26,12 +26,15 @@ export class MsgpackSerializer extends Serializer {
   private readonly plainOnly: boolean;
   /** msgpackr can leave up to 255 bytes before the value (RESERVE_START_SPACE); not with options that rewrite the output afterwards. */
   private readonly headroomCapable: boolean;
+  /** Binary is copied (`copyBuffers`, the default) and no extension builds values from body views. */
+  override readonly keepsNoBodyView: boolean;
 
   constructor(options: MsgpackSerializerOptions = {}) {
     super();
     this.packr = new Packr({ useRecords: false, copyBuffers: true, ...options });
     this.plainOnly = options.useRecords !== true && options.structuredClone !== true && options.moreTypes !== true && options.structures === undefined;
     this.headroomCapable = this.plainOnly && options.bundleStrings !== true;
+    this.keepsNoBodyView = this.plainOnly && options.copyBuffers !== false;
   }
 
   override serializeWithHeadroom(value: unknown, _context: unknown, headroom: number): Buffer | undefined {

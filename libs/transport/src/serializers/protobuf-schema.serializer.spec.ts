@@ -124,8 +124,9 @@ describe('ProtobufSerializer (schema per pattern)', () => {
     }
   });
 
-  it('does not let decoded bytes fields alias the frame body', () => {
+  it('does not let decoded bytes fields alias the frame body (keepsNoBodyView holds)', () => {
     const s = new ProtobufSerializer({ root: protoPath, types: TYPES });
+    expect(s.keepsNoBodyView).toBe(true);
     const body = Buffer.from(s.serialize({ avatar: Buffer.from('img') }, ctx('response')));
     const back = s.deserialize(body, ctx('response')) as { avatar: Buffer };
     body.fill(0);

@@ -19,6 +19,14 @@ describe('ProtobufSerializer (envelope, no schema)', () => {
     expect(protobuf.name).toBe('protobuf');
   });
 
+  it('keeps no view of the body: strings and bytes survive the body being overwritten', () => {
+    const body = Buffer.from(protobuf.serialize({ s: 'text', b: Buffer.from('bin') }, ctx));
+    const back = protobuf.deserialize(body, ctx);
+    body.fill(0);
+    expect(back).toEqual({ s: 'text', b: Buffer.from('bin') });
+    expect(protobuf.keepsNoBodyView).toBe(true);
+  });
+
   it('round-trips nested objects, arrays, null, booleans and empty containers', () => {
     const value = { a: { b: [1, 'two', { c: null, d: [true, false] }] }, e: [] as unknown[], f: {}, g: '' , h: 0 };
     expect(roundTrip(value)).toEqual(value);

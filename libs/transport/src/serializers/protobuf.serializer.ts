@@ -53,6 +53,8 @@ const LONGS = { string: String, number: Number, bigint: BigInt } as const;
 export class ProtobufSerializer extends Serializer {
   readonly id = PROTOBUF_SERIALIZER_ID;
   readonly name = 'protobuf';
+  /** `bytes` fields are decoded from a private copy of the body, the envelope copies its binary. */
+  override readonly keepsNoBodyView = true;
   private readonly patterns: Map<string, CompiledPattern> | undefined;
   private readonly conversion: IConversionOptions;
 

@@ -20,6 +20,14 @@ export abstract class Serializer {
   abstract serialize(value: unknown, context: SerializeContext): Uint8Array | string;
   abstract deserialize(body: Buffer, context: SerializeContext): unknown;
   /**
+   * Optional: true when `deserialize` keeps no view of `body`, so that nothing it returns
+   * shares the received bytes (strings, numbers, copied binary). The body is only valid until
+   * the next read: with every serializer it knows saying so, a client reads its socket into one
+   * process-wide buffer instead of a fresh one per read. Leave it unset if a result may be (or
+   * hold) `body.subarray(...)`: the client then reads into fresh buffers, which such views keep.
+   */
+  readonly keepsNoBodyView?: boolean;
+  /**
    * Optional: the same bytes as `serialize`, but `headroom` bytes into a buffer it returns, whose
    * first `headroom` bytes the transport fills with the frame's header: the body is never copied.
    * Returns undefined when it cannot leave that much room (the transport then calls `serialize`).
