@@ -225,6 +225,29 @@ describe('FramedConnection', () => {
       peer.destroy();
     });
 
+    it('handles bytes read before it was created once its owner is constructed, then reads on', async () => {
+      const reads = new SharedBufferReads();
+      const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', onread: reads.onread });
+      await once(socket, 'connect');
+      const peer = await accepted;
+      const event = (seq: number) => encodeFrame({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from(`event ${seq}`) });
+      peer.write(Buffer.concat([event(1), event(2)])); // the peer speaks first
+      while (reads.earlyBytes === 0) await new Promise((resolve) => setImmediate(resolve));
+      const bodies: string[] = [];
+      const handler: ConnectionHandler = { onFrame: (frame) => bodies.push(String(frame.body)), onClose: () => undefined };
+      const ours = new FramedConnection(socket, handler, { heartbeatIntervalMs: 0, reads });
+      try {
+        expect(bodies).toEqual([]); // not from inside the constructor: the owner may not hold `ours` yet
+        while (bodies.length < 2) await new Promise((resolve) => setImmediate(resolve));
+        peer.write(event(3));
+        while (bodies.length < 3) await new Promise((resolve) => setImmediate(resolve));
+        expect(bodies).toEqual(['event 1', 'event 2', 'event 3']);
+      } finally {
+        ours.close(new Error('test over'));
+        peer.destroy();
+      }
+    });
+
     it('keeps a copy of every frame it holds back (the next read overwrites the shared buffer)', async () => {
       const reads = new SharedBufferReads();
       const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', onread: reads.onread });

@@ -95,8 +95,18 @@ export class FramedConnection {
     });
     this.decoder = new FrameDecoder({ maxFrameBytes: this.maxFrameBytes, knownSerializerIds: options.knownSerializerIds });
     socket.setNoDelay(true);
-    if (options.reads !== undefined) options.reads.attach((chunk) => this.onData(chunk));
-    else socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (options.reads === undefined) socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    else {
+      const early = options.reads.attach((chunk) => this.onData(chunk));
+      // Reading stopped at a read that came before us. Like a 'data' event, it is handled once
+      // the owner has finished constructing; then reading goes on, unless it filled the backlog.
+      if (early !== undefined) {
+        setImmediate(() => {
+          this.onData(early);
+          if (!this.socketPaused && !this.closed) socket.resume();
+        });
+      }
+    }
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err) => this.fail(err));
     socket.on('end', () => this.onEnd());

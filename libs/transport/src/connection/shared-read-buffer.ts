@@ -25,35 +25,41 @@ export function sharedReadBuffer(): Buffer {
  * (decode, or copy what it keeps) before it returns: the FramedConnection does, copying a
  * partial frame and any frame it holds back.
  *
- * Bytes that arrive before a sink is attached (a server may speak first while the client
- * still resolves its credential) are copied and handed over, in order, on `attach()`.
+ * A read that comes before a sink is attached (a server may speak first while the client
+ * still resolves its credential) is copied, and reading stops there: a peer cannot make it
+ * hold more than one read (SHARED_READ_BUFFER_BYTES). `attach()` hands it back.
  */
 export class SharedBufferReads {
   readonly onread: OnReadOpts = {
     buffer: sharedReadBuffer,
-    // true: go on reading (a sink that must stop calls socket.pause(), which works with onread too)
-    callback: (bytes: number, buffer: Uint8Array) => {
-      this.receive(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
-      return true;
-    },
+    // false stops reading (until socket.resume()); a sink that must stop calls socket.pause().
+    callback: (bytes: number, buffer: Uint8Array) => this.receive(Buffer.from(buffer.buffer, buffer.byteOffset, bytes)),
   };
   private sink: ((chunk: Buffer) => void) | undefined;
-  private early: Buffer[] | undefined;
+  private early: Buffer | undefined;
 
   /** Bytes copied while no sink was attached (tests). */
   get earlyBytes(): number {
-    return this.early?.reduce((sum, chunk) => sum + chunk.length, 0) ?? 0;
+    return this.early?.length ?? 0;
   }
 
-  attach(sink: (chunk: Buffer) => void): void {
+  /**
+   * From now on every read goes to `sink`. Returns the read held until now, if any: reading
+   * stopped there, so the caller consumes it and then resumes the socket.
+   */
+  attach(sink: (chunk: Buffer) => void): Buffer | undefined {
     this.sink = sink;
     const early = this.early;
     this.early = undefined;
-    if (early !== undefined) for (const chunk of early) sink(chunk);
+    return early;
   }
 
-  private receive(chunk: Buffer): void {
-    if (this.sink !== undefined) return this.sink(chunk);
-    (this.early ??= []).push(Buffer.from(chunk));
+  private receive(chunk: Buffer): boolean {
+    if (this.sink !== undefined) {
+      this.sink(chunk);
+      return true;
+    }
+    this.early = Buffer.from(chunk);
+    return false;
   }
 }
