@@ -29,10 +29,18 @@ async function echoServer(): Promise<RpcServer> {
   return server;
 }
 
-/** Whether the client's socket was opened to read into the shared buffer (`onread`). */
-function readsIntoSharedBuffer(connect: jest.SpyInstance): boolean {
-  expect(connect).toHaveBeenCalledTimes(1);
-  return (connect.mock.calls[0][0] as NetConnectOpts & { onread?: unknown }).onread !== undefined;
+type ConnectOptions = NetConnectOpts & { port?: number; onread?: unknown };
+
+/** The options of every net.connect() to `port` (other test files' clients may connect elsewhere meanwhile). */
+function connectsTo(connect: jest.SpyInstance, port: number): ConnectOptions[] {
+  return connect.mock.calls.map(([options]) => options as ConnectOptions).filter((options) => options.port === port);
+}
+
+/** Whether the one socket opened to `port` reads into the shared buffer (`onread`). */
+function readsIntoSharedBuffer(connect: jest.SpyInstance, port: number): boolean {
+  const calls = connectsTo(connect, port);
+  expect(calls).toHaveLength(1);
+  return calls[0].onread !== undefined;
 }
 
 describe('RpcClient reads', () => {
@@ -61,7 +69,7 @@ describe('RpcClient reads', () => {
 
   it('reads into the shared buffer with the built-in serializers, and every answer stays intact after later reads', async () => {
     await start({ serializer: 'msgpack' });
-    expect(readsIntoSharedBuffer(connect)).toBe(true);
+    expect(readsIntoSharedBuffer(connect, server.address().port)).toBe(true);
     // 64 at once, 20 KiB each: answers span reads, and each read overwrites the one before.
     const sent = Array.from({ length: 64 }, (_, i) => ({ i, bin: Buffer.alloc(10_000, i), text: `${i}:`.padEnd(10_000, String(i % 10)) }));
     const answers = (await Promise.all(sent.map((value) => firstValueFrom((client as RpcClient).send('echo', value))))) as typeof sent;
@@ -82,7 +90,9 @@ describe('RpcClient reads', () => {
       await Promise.all(clients.map((c) => firstValueFrom(c.send('blob', 300 * 1024))));
       await new Promise((resolve) => setTimeout(resolve, 50)); // the server's writes complete and let go of the answers
       const perConnection = (heldMemory() - before) / clients.length;
-      expect(connect.mock.calls.every(([options]) => (options as { onread?: unknown }).onread !== undefined)).toBe(true);
+      const calls = connectsTo(connect, port);
+      expect(calls).toHaveLength(clients.length);
+      expect(calls.every((options) => options.onread !== undefined)).toBe(true);
       // Each connection (both ends: the server runs here too) keeps its own state, not a read buffer.
       expect(perConnection).toBeLessThan(SHARED_READ_BUFFER_BYTES / 4);
     } finally {
@@ -92,7 +102,7 @@ describe('RpcClient reads', () => {
 
   it('reads into fresh buffers when a serializer may return a view of the body, so kept values are not overwritten', async () => {
     await start({ serializer: new ViewSerializer() });
-    expect(readsIntoSharedBuffer(connect)).toBe(false);
+    expect(readsIntoSharedBuffer(connect, server.address().port)).toBe(false);
     const kept: Buffer[] = [];
     for (let i = 0; i < 20; i++) kept.push((await firstValueFrom((client as RpcClient).send('echo', Buffer.alloc(1000, i)))) as Buffer);
     kept.forEach((answer, i) => expect(answer).toEqual(Buffer.alloc(1000, i)));
@@ -100,6 +110,6 @@ describe('RpcClient reads', () => {
 
   it('reads into fresh buffers with msgpack copyBuffers off (its binary values are views)', async () => {
     await start({ serializer: new MsgpackSerializer({ copyBuffers: false }) });
-    expect(readsIntoSharedBuffer(connect)).toBe(false);
+    expect(readsIntoSharedBuffer(connect, server.address().port)).toBe(false);
   });
 });
