@@ -210,32 +210,41 @@ describe('FramedConnection', () => {
   });
 
   describe('reading into the shared buffer', () => {
-    it('takes its chunks from the reads, not from data events, and decodes frames out of them', async () => {
+    /** A connected socket reading through fresh SharedBufferReads, and the server's end of it. */
+    async function sharedReadsPair(): Promise<{ reads: SharedBufferReads; socket: Socket; peer: Socket }> {
       const reads = new SharedBufferReads();
       const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', onread: reads.onread });
       await once(socket, 'connect');
+      return { reads, socket, peer: await accepted };
+    }
+
+    /** A FramedConnection over `socket` whose handler records each frame's body as text when it is dispatched. */
+    function recording(socket: Socket, options: FramedConnectionOptions): { ours: FramedConnection; bodies: string[] } {
       const bodies: string[] = [];
       const handler: ConnectionHandler = { onFrame: (frame) => bodies.push(String(frame.body)), onClose: () => undefined };
-      const ours = new FramedConnection(socket, handler, { heartbeatIntervalMs: 0, reads });
-      const peer = await accepted;
-      for (let seq = 1; seq <= 3; seq++) peer.write(encodeFrame({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from(`event ${seq}`) }));
-      while (bodies.length < 3) await new Promise((resolve) => setImmediate(resolve));
-      expect(bodies).toEqual(['event 1', 'event 2', 'event 3']);
-      ours.close();
-      peer.destroy();
+      return { ours: new FramedConnection(socket, handler, { heartbeatIntervalMs: 0, ...options }), bodies };
+    }
+
+    const event = (seq: number) => encodeFrame({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from(`event ${seq}`) });
+
+    it('takes its chunks from the reads, not from data events, and decodes frames out of them', async () => {
+      const { reads, socket, peer } = await sharedReadsPair();
+      const { ours, bodies } = recording(socket, { reads });
+      try {
+        for (let seq = 1; seq <= 3; seq++) peer.write(event(seq));
+        while (bodies.length < 3) await new Promise((resolve) => setImmediate(resolve));
+        expect(bodies).toEqual(['event 1', 'event 2', 'event 3']);
+      } finally {
+        ours.close(new Error('test over'));
+        peer.destroy();
+      }
     });
 
     it('handles bytes read before it was created once its owner is constructed, then reads on', async () => {
-      const reads = new SharedBufferReads();
-      const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', onread: reads.onread });
-      await once(socket, 'connect');
-      const peer = await accepted;
-      const event = (seq: number) => encodeFrame({ type: MessageType.Event, seq, serializerId: 1, meta: { pattern: 'e' }, body: Buffer.from(`event ${seq}`) });
+      const { reads, socket, peer } = await sharedReadsPair();
       peer.write(Buffer.concat([event(1), event(2)])); // the peer speaks first
       while (reads.earlyBytes === 0) await new Promise((resolve) => setImmediate(resolve));
-      const bodies: string[] = [];
-      const handler: ConnectionHandler = { onFrame: (frame) => bodies.push(String(frame.body)), onClose: () => undefined };
-      const ours = new FramedConnection(socket, handler, { heartbeatIntervalMs: 0, reads });
+      const { ours, bodies } = recording(socket, { reads });
       try {
         expect(bodies).toEqual([]); // not from inside the constructor: the owner may not hold `ours` yet
         while (bodies.length < 2) await new Promise((resolve) => setImmediate(resolve));
@@ -249,14 +258,9 @@ describe('FramedConnection', () => {
     });
 
     it('keeps a copy of every frame it holds back (the next read overwrites the shared buffer)', async () => {
-      const reads = new SharedBufferReads();
-      const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', onread: reads.onread });
-      await once(socket, 'connect');
-      const bodies: string[] = [];
-      const handler: ConnectionHandler = { onFrame: (frame) => bodies.push(String(frame.body)), onClose: () => undefined };
+      const { reads, socket, peer } = await sharedReadsPair();
       const maxWriteBufferBytes = 1024 * 1024;
-      const ours = new FramedConnection(socket, handler, { heartbeatIntervalMs: 0, reads, pauseReadingWhenBackedUp: true, maxWriteBufferBytes });
-      const peer = await accepted;
+      const { ours, bodies } = recording(socket, { reads, pauseReadingWhenBackedUp: true, maxWriteBufferBytes });
       try {
         peer.pause(); // it stops reading: our outgoing bytes pile up past maxWriteBufferBytes
         const big = Buffer.alloc(1024 * 1024);
