@@ -5,8 +5,9 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_EXIT, COMMAND_GO, COMMAND_SKIP, onStdinCommands } from './lib/child-protocol';
-import { checkEcho, runCell } from './lib/load';
+import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_EXIT, COMMAND_FINISH, COMMAND_GO, COMMAND_SKIP, COMMAND_SLICE, COMMAND_WARM, onStdinCommands } from './lib/child-protocol';
+import { CellSpec } from './lib/cells';
+import { checkEcho, runCell, SlicedLoad } from './lib/load';
 import { findSystem } from './systems';
 import { BenchClient } from './systems/types';
 
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
       emit({ type: 'skipped', cell: cell.id, reason: mismatch });
       continue;
     }
+    if (cell.sliced === true) {
+      await runSliced(client, cell, spec, cellGate);
+      continue;
+    }
     const run = await runCell(client, cell, spec, () => emit({ type: 'window', cell: cell.id }));
     emit({ type: 'result', measurement: run.measurement });
     const settled = await Promise.race([run.settled.then(() => true), delay(spec.drainMs).then(() => false)]);
@@ -55,6 +60,27 @@ async function main(): Promise<void> {
   await closeWithin(client, CLOSE_TIMEOUT_MS);
   emit({ type: 'done' });
   process.exit(0);
+}
+
+/**
+ * A sliced cell: warm-up and slices when the orchestrator says (lib/sliced-run.ts), then the
+ * result. A slice whose calls do not settle ends the process as a window's do.
+ */
+async function runSliced(client: BenchClient, cell: CellSpec, spec: ClientSpec, gate: CommandQueue): Promise<void> {
+  const load = new SlicedLoad(client, cell);
+  emit({ type: 'armed', cell: cell.id });
+  for (;;) {
+    const command = await gate.next();
+    if (command === COMMAND_FINISH) break;
+    if (command !== COMMAND_WARM && command !== COMMAND_SLICE) throw new Error(`unexpected command "${command}" in sliced cell ${cell.id}`);
+    const turn = command === COMMAND_WARM ? await load.warm(spec.warmupMs, spec.drainMs) : await load.slice(spec.sliceMs, spec.drainMs);
+    if (!turn.settled) {
+      emit({ type: 'undrained', cell: cell.id });
+      process.exit(EXIT_UNDRAINED);
+    }
+    emit(command === COMMAND_WARM ? { type: 'warmed', cell: cell.id } : { type: 'sliced', cell: cell.id, activeMs: turn.activeMs, completions: turn.completions });
+  }
+  emit({ type: 'result', measurement: load.measurement() });
 }
 
 /** Orchestrator commands in arrival order, awaited one at a time. */

@@ -21,10 +21,11 @@ import { killAllChildren } from './lib/child';
 import { renderLatestBlock } from './lib/docs-blocks';
 import { describeMachine, machineInfo } from './lib/machine';
 import { BenchOptions, parseOptions } from './lib/options';
-import { estimateDurationMs, formatDuration, planRun, runOrder } from './lib/plan';
+import { byCell, estimateDurationMs, formatDuration, planRun, runOrder } from './lib/plan';
 import { publishResults } from './lib/publish';
 import { gitRevision, ResultsFile } from './lib/results-file';
-import { runSystem } from './lib/system-run';
+import { runSlicedCell } from './lib/sliced-run';
+import { RunConfig, runSystem } from './lib/system-run';
 import { evaluateTargets } from './lib/targets';
 
 const BENCH_DIR = __dirname;
@@ -63,28 +64,36 @@ async function main(): Promise<void> {
 
   const buildDir = buildForRun(REPO_ROOT);
   const started = performance.now();
-  // Each round goes cell by cell and, within a cell, system by system (A B C, A B C), each in
-  // processes of its own: a slow phase of a noisy machine lands on the systems a ratio compares
-  // alike, since they are measured seconds apart (lib/plan.ts runOrder).
-  const order = runOrder(plans, options.cells);
+  const config: RunConfig = {
+    buildDir,
+    warmupMs: options.warmupMs,
+    windowMs: options.windowMs,
+    sliceMs: options.sliceMs,
+    drainMs: DRAIN_MS,
+    graceMs: GRACE_MS,
+    startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    profileDir,
+    pinningUnavailable: pinning,
+    verbose: options.verbose,
+    log,
+  };
+  // Each round goes cell by cell. A sliced cell runs all its systems at once, taking turns in
+  // slices (lib/sliced-run.ts); any other cell runs system by system (A B C, A B C), each in
+  // processes of its own, seconds apart (lib/plan.ts runOrder).
   const rounds: CellResult[][] = [];
   for (let round = 1; round <= options.rounds; round++) {
     const results: CellResult[] = [];
-    for (const { system, cell } of order) {
-      log(`${system.name} ${cell.id}${options.rounds > 1 ? ` (round ${round}/${options.rounds})` : ''}:`);
-      const cellResults = await runSystem(system, [cell], {
-        buildDir,
-        warmupMs: options.warmupMs,
-        windowMs: options.windowMs,
-        drainMs: DRAIN_MS,
-        graceMs: GRACE_MS,
-        startupTimeoutMs: STARTUP_TIMEOUT_MS,
-        profileDir,
-        pinningUnavailable: pinning,
-        verbose: options.verbose,
-        log,
-      });
-      results.push(...cellResults);
+    const of = options.rounds > 1 ? ` (round ${round}/${options.rounds})` : '';
+    for (const { cell, systems } of byCell(runOrder(plans, options.cells))) {
+      if (cell.sliced === true) {
+        log(`${cell.id}${of}: ${systems.length} systems in turns of ${options.sliceMs} ms`);
+        results.push(...(await runSlicedCell(systems, cell, config)));
+        continue;
+      }
+      for (const system of systems) {
+        log(`${system.name} ${cell.id}${of}:`);
+        results.push(...(await runSystem(system, [cell], config)));
+      }
     }
     rounds.push(results);
   }
@@ -114,7 +123,7 @@ async function main(): Promise<void> {
 }
 
 function summaryOf(options: BenchOptions): ResultsFile['options'] {
-  return { warmupMs: options.warmupMs, windowMs: options.windowMs, rounds: options.rounds, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
+  return { warmupMs: options.warmupMs, windowMs: options.windowMs, sliceMs: options.sliceMs, rounds: options.rounds, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
 }
 
 /** Full runs of everything are `<date>.json`; quick or partial runs get a suffix so they never replace one. */

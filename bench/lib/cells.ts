@@ -12,6 +12,12 @@ export interface CellSpec {
   streamCount?: number;
   /** Server process(es) and client pinned to separate cores for this cell only (lib/affinity.ts). */
   pin?: CpuPin;
+  /**
+   * The systems of the cell take turns in slices of a few hundred ms, all kept running, instead
+   * of one window each (lib/sliced-run.ts). Every cell but the huge one, which is about whether a
+   * system stalls at all.
+   */
+  sliced?: boolean;
 }
 
 export type CellStatus = 'ok' | 'stall' | 'error' | 'n/a';
@@ -68,19 +74,19 @@ export const HUGE_CONCURRENCY = 50;
  * scheduler may run both on one core, and the cell then measures context switches, not the
  * per-call cost the in-flight-1 target is about.
  */
-export const PINNED_CELL: CellSpec = { id: 'small@1-pinned', kind: 'unary', payload: 'small', concurrency: 1, pin: { serverCpu: 0, clientCpu: 1 } };
+export const PINNED_CELL: CellSpec = { id: 'small@1-pinned', kind: 'unary', payload: 'small', concurrency: 1, pin: { serverCpu: 0, clientCpu: 1 }, sliced: true };
 
 /** The full matrix: both payloads at every concurrency (small@1 also pinned), the huge-volume cell, then the streaming cell. */
 export function allCells(): CellSpec[] {
   const cells: CellSpec[] = [];
   for (const payload of ['small', 'large'] as const) {
     for (const concurrency of CONCURRENCY_LEVELS) {
-      cells.push({ id: `${payload}@${concurrency}`, kind: 'unary', payload, concurrency });
+      cells.push({ id: `${payload}@${concurrency}`, kind: 'unary', payload, concurrency, sliced: true });
       if (payload === 'small' && concurrency === 1) cells.push({ ...PINNED_CELL });
     }
   }
   cells.push({ id: `huge@${HUGE_CONCURRENCY}`, kind: 'unary', payload: 'huge', concurrency: HUGE_CONCURRENCY });
-  cells.push({ id: 'stream@1', kind: 'stream', payload: 'small', concurrency: 1, streamCount: STREAM_VALUES });
+  cells.push({ id: 'stream@1', kind: 'stream', payload: 'small', concurrency: 1, streamCount: STREAM_VALUES, sliced: true });
   return cells;
 }
 

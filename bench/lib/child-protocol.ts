@@ -16,6 +16,14 @@ export const COMMAND_EXIT = 'exit';
 export const COMMAND_GO = 'go';
 /** `skip <reason>`: report the cell n/a with that reason and go on to the next one. */
 export const COMMAND_SKIP = 'skip';
+/**
+ * A sliced cell (lib/sliced-run.ts) runs in turns the orchestrator hands out: `warm` runs the
+ * warm-up, each `slice` one measured slice (the client answers `warmed` / `sliced` once its calls
+ * have settled), `finish` asks for the cell's result.
+ */
+export const COMMAND_WARM = 'warm';
+export const COMMAND_SLICE = 'slice';
+export const COMMAND_FINISH = 'finish';
 
 /** What the client child is told to do (argv[2], JSON). */
 export interface ClientSpec {
@@ -27,6 +35,8 @@ export interface ClientSpec {
   windowMs: number;
   /** How long finished workers may take to settle their last calls after the window. */
   drainMs: number;
+  /** Length of one slice of a sliced cell (its window is cut into windowMs ÷ sliceMs turns). */
+  sliceMs: number;
 }
 
 export type ClientMessage =
@@ -36,6 +46,10 @@ export type ClientMessage =
   | { type: 'result'; measurement: CellMeasurement }
   | { type: 'skipped'; cell: string; reason: string }
   | { type: 'undrained'; cell: string }
+  /** Sliced cells: the echo check passed and the client waits for its turns. */
+  | { type: 'armed'; cell: string }
+  | { type: 'warmed'; cell: string }
+  | { type: 'sliced'; cell: string; activeMs: number; completions: number }
   | { type: 'done' };
 
 /** Reads commands from stdin; `onEnd` also runs when the parent goes away (stdin closes). */

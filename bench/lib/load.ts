@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'util';
 import { performance } from 'perf_hooks';
 import { setTimeout as sleep } from 'timers/promises';
-import { CellMeasurement, CellSpec } from './cells';
-import { LatencyRecorder } from './latency';
+import { CellMeasurement, CellSpec, ProcessStats } from './cells';
+import { LatencyRecorder, round2 } from './latency';
 import { buildPayload } from './payloads';
 import { ProcessSampler } from './process-sampler';
 import { BenchClient } from '../systems/types';
@@ -31,20 +31,37 @@ const recorder = new LatencyRecorder();
 const sampler = new ProcessSampler();
 
 /**
- * Drives `cell.concurrency` closed-loop workers (each starts its next call when the previous
- * one settles) through a warm-up, then measures one window. Errors are counted and followed by
- * a macrotask yield, so a client that fails synchronously cannot starve the event loop.
+ * `cell.concurrency` closed-loop workers (each starts its next call when the previous one
+ * settles). Completions and errors count, and latencies are recorded, only while `measuring`.
+ * Errors are followed by a macrotask yield, so a client that fails synchronously cannot starve
+ * the event loop.
  */
-export async function runCell(client: BenchClient, cell: CellSpec, timing: CellTiming, onWindow: () => void): Promise<CellRun> {
-  const payload = buildPayload(cell.payload);
-  const operation = cell.kind === 'stream' ? streamOperation(client, cell.streamCount ?? 0) : () => client.call(payload).then(() => 1);
-  const state: LoadState = { stopped: false, measuring: false, completions: 0, values: 0, errors: 0, firstError: undefined };
+class ClosedLoop {
+  readonly state: LoadState = { stopped: true, measuring: false, completions: 0, values: 0, errors: 0, firstError: undefined };
+  private readonly operation: () => Promise<number>;
 
-  const worker = async (): Promise<void> => {
+  constructor(client: BenchClient, private readonly cell: CellSpec) {
+    const payload = buildPayload(cell.payload);
+    this.operation = cell.kind === 'stream' ? streamOperation(client, cell.streamCount ?? 0) : () => client.call(payload).then(() => 1);
+  }
+
+  /** Starts the workers; the promise resolves once `stop()` was called and every one has settled its last call. */
+  start(): Promise<void> {
+    this.state.stopped = false;
+    return Promise.all(Array.from({ length: this.cell.concurrency }, () => this.worker())).then(() => undefined);
+  }
+
+  /** No worker starts another call; the ones in flight still count while measuring. */
+  stop(): void {
+    this.state.stopped = true;
+  }
+
+  private async worker(): Promise<void> {
+    const state = this.state;
     while (!state.stopped) {
       const started = performance.now();
       try {
-        const values = await operation();
+        const values = await this.operation();
         if (state.measuring) {
           recorder.add(performance.now() - started);
           state.completions++;
@@ -58,33 +75,118 @@ export async function runCell(client: BenchClient, cell: CellSpec, timing: CellT
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-  };
-  const workers = Array.from({ length: cell.concurrency }, worker);
+  }
 
+  measurement(windowMs: number, client: ProcessStats): CellMeasurement {
+    const { cell, state } = this;
+    return {
+      cell: cell.id,
+      windowMs: Math.round(windowMs),
+      completions: state.completions,
+      errors: state.errors,
+      firstError: state.firstError,
+      reqPerSec: Math.round((state.completions / windowMs) * 1000),
+      valuesPerSec: cell.kind === 'stream' ? Math.round((state.values / windowMs) * 1000) : undefined,
+      ...recorder.percentiles(),
+      client,
+    };
+  }
+}
+
+/** Drives the cell's closed loop through a warm-up, then measures one window. */
+export async function runCell(client: BenchClient, cell: CellSpec, timing: CellTiming, onWindow: () => void): Promise<CellRun> {
+  const load = new ClosedLoop(client, cell);
+  const settled = load.start();
   await sleep(timing.warmupMs);
   recorder.reset();
   sampler.take();
-  state.measuring = true;
+  load.state.measuring = true;
   const windowStart = performance.now();
   onWindow();
   await sleep(timing.windowMs);
-  state.measuring = false;
+  load.state.measuring = false;
   const windowMs = performance.now() - windowStart;
-  const clientStats = sampler.take();
-  state.stopped = true;
+  const { cpuMs: _cpuMs, ...clientStats } = sampler.take();
+  load.stop();
+  return { measurement: load.measurement(windowMs, clientStats), settled };
+}
 
-  const measurement: CellMeasurement = {
-    cell: cell.id,
-    windowMs: Math.round(windowMs),
-    completions: state.completions,
-    errors: state.errors,
-    firstError: state.firstError,
-    reqPerSec: Math.round((state.completions / windowMs) * 1000),
-    valuesPerSec: cell.kind === 'stream' ? Math.round((state.values / windowMs) * 1000) : undefined,
-    ...recorder.percentiles(),
-    client: clientStats,
-  };
-  return { measurement, settled: Promise.all(workers).then(() => undefined) };
+/** What one slice of a sliced cell did. */
+export interface SliceRun {
+  /** From the slice's first call to its last call settled, ms. */
+  activeMs: number;
+  completions: number;
+  /** False when the calls in flight did not settle within `drainMs` after the slice (a stall). */
+  settled: boolean;
+}
+
+/**
+ * A sliced cell (lib/sliced-run.ts): the same closed loop, run in turns. Between turns no call
+ * is in flight, so the systems of a cell can take turns on the machine a few hundred ms at a
+ * time. The cell's window is the sum of its slices; the client's CPU share is its CPU time
+ * over that sum, not over the idle time between turns.
+ */
+export class SlicedLoad {
+  private readonly load: ClosedLoop;
+  private activeMs = 0;
+  private cpuMs = 0;
+  private slices = 0;
+
+  constructor(client: BenchClient, cell: CellSpec) {
+    this.load = new ClosedLoop(client, cell);
+  }
+
+  /** Runs unmeasured for `ms` (warm-up), then settles. */
+  warm(ms: number, drainMs: number): Promise<SliceRun> {
+    return this.turn(ms, drainMs, false);
+  }
+
+  /** Runs measured for `ms`, then settles; the settling calls count too. */
+  slice(ms: number, drainMs: number): Promise<SliceRun> {
+    if (this.slices++ === 0) {
+      recorder.reset();
+      sampler.take();
+    }
+    return this.turn(ms, drainMs, true);
+  }
+
+  /** The cell's figures over every slice so far. */
+  measurement(): CellMeasurement {
+    const { rssMiB } = sampler.take();
+    const windowMs = Math.max(1, this.activeMs);
+    return this.load.measurement(windowMs, { rssMiB, cpuPct: Math.round((this.cpuMs / windowMs) * 100) });
+  }
+
+  private async turn(ms: number, drainMs: number, measuring: boolean): Promise<SliceRun> {
+    const state = this.load.state;
+    const before = state.completions;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    state.measuring = measuring;
+    const settled = this.load.start();
+    await sleep(ms);
+    this.load.stop();
+    const inTime = await settlesWithin(settled, drainMs);
+    const activeMs = performance.now() - started;
+    state.measuring = false;
+    if (measuring) {
+      const used = process.cpuUsage(cpu);
+      this.activeMs += activeMs;
+      this.cpuMs += (used.user + used.system) / 1000;
+    }
+    return { activeMs: round2(activeMs), completions: state.completions - before, settled: inTime };
+  }
+}
+
+/** True when `settled` resolves within `ms`; the timer goes either way. */
+async function settlesWithin(settled: Promise<void>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  const expired = sleep(ms, false, { signal: timer.signal }).catch(() => true);
+  try {
+    return await Promise.race([settled.then(() => true), expired]);
+  } finally {
+    timer.abort();
+  }
 }
 
 /** One call before the cell: the system must echo the payload back unchanged. */

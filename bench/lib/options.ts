@@ -9,13 +9,15 @@ export interface BenchOptions {
   windowMs: number;
   /** Repetitions of every cell; systems are interleaved within each round (A B C A B C). */
   rounds: number;
+  /** Sliced cells: how long each system's turn is (lib/sliced-run.ts). */
+  sliceMs: number;
   profile: boolean;
   verbose: boolean;
   /** True when every system and cell runs (only then are results/README treated as the reference run). */
   complete: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--rounds=<n>] [--profile] [--verbose]
+const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--rounds=<n>] [--slice=<s>] [--profile] [--verbose]
   systems: ${SYSTEMS.map((s) => s.name).join(', ')}
   cells:   ${allCells().map((c) => c.id).join(', ')}`;
 
@@ -26,6 +28,12 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=
  */
 const WINDOW_MS = { quick: 2_000, full: 4_000 } as const;
 const WARMUP_MS = { quick: 700, full: 1_000 } as const;
+/**
+ * Turns of a sliced cell: 8 per 4 s window. Short enough that a slow phase of the machine (they
+ * last seconds) spans every system of the cell; long enough that the ramp-up and the settling
+ * at either end of a turn (one round trip at 1 in flight, a few ms at 512) stay a small part of it.
+ */
+const SLICE_MS = { quick: 500, full: 500 } as const;
 /** A full run repeats every cell 3 times so medians and spreads can be reported; quick is a smoke run. */
 const ROUNDS = { quick: 1, full: 3 } as const;
 
@@ -37,7 +45,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     flags.set(match[1], match[2] ?? 'true');
   }
   for (const name of flags.keys()) {
-    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'rounds', 'profile', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
+    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'rounds', 'slice', 'profile', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
   }
   if (flags.has('help')) {
     process.stdout.write(`${USAGE}\n`);
@@ -53,6 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     windowMs: seconds(flags.get('duration'), WINDOW_MS[mode], '--duration'),
     warmupMs: seconds(flags.get('warmup'), WARMUP_MS[mode], '--warmup'),
     rounds: count(flags.get('rounds'), ROUNDS[mode], '--rounds'),
+    sliceMs: seconds(flags.get('slice'), SLICE_MS[mode], '--slice'),
     profile: flags.has('profile'),
     verbose: flags.has('verbose'),
     complete: systems.length === SYSTEMS.length && cells.length === allCells().length,

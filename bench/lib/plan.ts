@@ -70,6 +70,17 @@ export function runOrder(plans: readonly SystemPlan[], cells: readonly CellSpec[
   return cells.flatMap((cell) => ordered.filter((plan) => plan.cells.some((c) => c.id === cell.id)).map((plan) => ({ system: plan.system, cell })));
 }
 
+/** Consecutive entries of one cell, as runOrder lists them: the systems a cell measures, in order. */
+export function byCell(order: readonly PlannedCell[]): { cell: CellSpec; systems: SystemEntry[] }[] {
+  const groups: { cell: CellSpec; systems: SystemEntry[] }[] = [];
+  for (const { system, cell } of order) {
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.cell.id === cell.id) last.systems.push(system);
+    else groups.push({ cell, systems: [system] });
+  }
+  return groups;
+}
+
 /**
  * Expected wall time: every measured cell × rounds × (warm-up + window + its overhead + a start
  * of its system). A stall adds its drain + grace and a restart on top.

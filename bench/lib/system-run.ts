@@ -2,6 +2,7 @@ import { join } from 'path';
 import { AffinityPins } from './affinity';
 import { CellMeasurement, CellResult, CellSpec, ProcessStats } from './cells';
 import { BenchChild, ChildEvent } from './child';
+import { SampledStats } from './process-sampler';
 import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_GO, COMMAND_SKIP, COMMAND_STATS, SERVER_READY, SERVER_STATS, SERVER_UNAVAILABLE } from './child-protocol';
 import { SystemEntry } from '../systems';
 
@@ -14,6 +15,8 @@ export interface RunConfig {
   /** Slack on top of warm-up + window + drain before a cell is declared stalled. */
   graceMs: number;
   startupTimeoutMs: number;
+  /** Slice length of sliced cells (lib/sliced-run.ts). */
+  sliceMs: number;
   profileDir: string | undefined;
   /** Why cells with a `pin` cannot be pinned here (no taskset, < 2 CPUs): they are reported n/a. */
   pinningUnavailable: string | undefined;
@@ -23,7 +26,7 @@ export interface RunConfig {
 
 const STATS_TIMEOUT_MS = 2_000;
 
-type Servers = { children: BenchChild[]; ports: number[] } | { unavailable: string };
+export type Servers = { children: BenchChild[]; ports: number[] } | { unavailable: string };
 
 /**
  * Runs `cells` for one system. Each attempt starts the server(s) and a client that works
@@ -48,7 +51,7 @@ export async function runSystem(entry: SystemEntry, cells: CellSpec[], config: R
   return cells.map((cell) => results.get(cell.id)!);
 }
 
-async function startServers(entry: SystemEntry, config: RunConfig): Promise<Servers> {
+export async function startServers(entry: SystemEntry, config: RunConfig): Promise<Servers> {
   const children: BenchChild[] = [];
   const ports: number[] = [];
   const count = entry.servers ?? 1;
@@ -107,7 +110,7 @@ async function driveClient(
         case 'start':
           current = message.cell;
           deadline = Date.now() + cellBudgetMs;
-          client.send(placeForCell(cells.find((c) => c.id === message.cell), pins, client, servers, config));
+          client.send(placeForCell(cells.find((c) => c.id === message.cell), pins, [{ client, servers }], config));
           break;
         case 'window':
           await serverStats(servers);
@@ -135,18 +138,20 @@ async function driveClient(
 }
 
 /**
- * Before each cell: pins the processes for a cell with a `pin` (restoring whatever an earlier
- * cell pinned otherwise) and returns the command that lets the client start it, or skip it
- * with the reason pinning failed.
+ * Before a cell: pins the processes for a cell with a `pin` (restoring whatever an earlier cell
+ * pinned otherwise), every group's servers to one core and clients to the other, and returns the
+ * command that lets the client(s) start it, or skip it with the reason pinning failed.
  */
-function placeForCell(cell: CellSpec | undefined, pins: AffinityPins, client: BenchChild, servers: BenchChild[], config: RunConfig): string {
+export function placeForCell(cell: CellSpec | undefined, pins: AffinityPins, groups: readonly { client: BenchChild; servers: readonly BenchChild[] }[], config: RunConfig): string {
   pins.restore();
   if (cell?.pin === undefined) return COMMAND_GO;
   if (config.pinningUnavailable !== undefined) return `${COMMAND_SKIP} ${config.pinningUnavailable}`;
   try {
-    for (const server of servers) pins.pin(requirePid(server), cell.pin.serverCpu);
-    pins.pin(requirePid(client), cell.pin.clientCpu);
-    config.log(`  ${cell.id}: server${servers.length > 1 ? 's' : ''} pinned to CPU ${cell.pin.serverCpu}, client to CPU ${cell.pin.clientCpu}`);
+    for (const { client, servers } of groups) {
+      for (const server of servers) pins.pin(requirePid(server), cell.pin.serverCpu);
+      pins.pin(requirePid(client), cell.pin.clientCpu);
+    }
+    config.log(`  ${cell.id}: server(s) pinned to CPU ${cell.pin.serverCpu}, client(s) to CPU ${cell.pin.clientCpu}`);
     return COMMAND_GO;
   } catch (err) {
     pins.restore();
@@ -159,7 +164,7 @@ function requirePid(child: BenchChild): number {
   return child.pid;
 }
 
-function toResult(measurement: CellMeasurement, server: ProcessStats | undefined): Omit<CellResult, 'system' | 'cell'> {
+export function toResult(measurement: CellMeasurement, server: ProcessStats | undefined): Omit<CellResult, 'system' | 'cell'> {
   const { completions, errors, firstError } = measurement;
   if (completions > 0) return { ...measurement, status: 'ok', server };
   if (errors > 0) return { ...measurement, status: 'error', reason: firstError, server };
@@ -168,22 +173,28 @@ function toResult(measurement: CellMeasurement, server: ProcessStats | undefined
 
 /** Stats of every server since the previous ask: peak RSS summed, CPU summed. */
 async function serverStats(servers: BenchChild[]): Promise<ProcessStats | undefined> {
+  const sum = await sampleServers(servers);
+  return sum === undefined ? undefined : { rssMiB: sum.rssMiB, cpuPct: sum.cpuPct };
+}
+
+/** Every server's stats since the previous ask (ProcessSampler.take), summed; undefined if one did not answer. */
+export async function sampleServers(servers: BenchChild[]): Promise<SampledStats | undefined> {
   const answers = await Promise.all(
     servers.map(async (server) => {
       server.send(COMMAND_STATS);
       const line = await server.nextWithPrefix(SERVER_STATS, STATS_TIMEOUT_MS);
-      return typeof line === 'string' ? (JSON.parse(line) as ProcessStats) : undefined;
+      return typeof line === 'string' ? (JSON.parse(line) as SampledStats) : undefined;
     }),
   );
   if (answers.some((a) => a === undefined)) return undefined;
-  return answers.reduce<ProcessStats>((sum, a) => ({ rssMiB: sum.rssMiB + a!.rssMiB, cpuPct: sum.cpuPct + a!.cpuPct }), { rssMiB: 0, cpuPct: 0 });
+  return answers.reduce<SampledStats>((sum, a) => ({ rssMiB: sum.rssMiB + a!.rssMiB, cpuPct: sum.cpuPct + a!.cpuPct, cpuMs: sum.cpuMs + a!.cpuMs }), { rssMiB: 0, cpuPct: 0, cpuMs: 0 });
 }
 
-function clientSpec(entry: SystemEntry, ports: number[], cells: CellSpec[], config: RunConfig): ClientSpec {
-  return { system: entry.name, host: '127.0.0.1', ports, cells, warmupMs: config.warmupMs, windowMs: config.windowMs, drainMs: config.drainMs };
+export function clientSpec(entry: SystemEntry, ports: number[], cells: CellSpec[], config: RunConfig): ClientSpec {
+  return { system: entry.name, host: '127.0.0.1', ports, cells, warmupMs: config.warmupMs, windowMs: config.windowMs, drainMs: config.drainMs, sliceMs: config.sliceMs };
 }
 
-function spawn(entry: SystemEntry, role: string, script: string, args: string[], config: RunConfig): BenchChild {
+export function spawn(entry: SystemEntry, role: string, script: string, args: string[], config: RunConfig): BenchChild {
   const nodeArgs = config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(config.profileDir, `${entry.name}-${role}`)}`] : [];
   return new BenchChild(`${entry.name}/${role}`, script, args, { baseUrl: config.buildDir, nodeArgs, verbose: config.verbose });
 }
@@ -198,7 +209,7 @@ async function firstOf(child: BenchChild, prefixes: string[], timeoutMs: number)
   }
 }
 
-function parseClientLine(event: ChildEvent): ClientMessage | undefined {
+export function parseClientLine(event: ChildEvent): ClientMessage | undefined {
   if (event.kind !== 'line' || !event.line.startsWith(CLIENT_LINE)) return undefined;
   try {
     return JSON.parse(event.line.slice(CLIENT_LINE.length)) as ClientMessage;
@@ -207,12 +218,12 @@ function parseClientLine(event: ChildEvent): ClientMessage | undefined {
   }
 }
 
-async function kill(child: BenchChild): Promise<void> {
+export async function kill(child: BenchChild): Promise<void> {
   child.kill();
   await child.exited;
 }
 
-function summarize(result: CellResult): string {
+export function summarize(result: CellResult): string {
   if (result.status !== 'ok') return `${result.status}${result.reason ? ` (${result.reason})` : ''}`;
   return `${result.reqPerSec} req/s, p99 ${result.p99Ms} ms${result.errors ? `, ${result.errors} errors` : ''}`;
 }

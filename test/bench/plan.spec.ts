@@ -1,6 +1,6 @@
 import { allCells, PINNED_CELL } from '../../bench/lib/cells';
 import { parseOptions } from '../../bench/lib/options';
-import { CELL_OVERHEAD_MS, estimateDurationMs, featureCostReason, formatDuration, planRun, runOrder, SYSTEM_START_OVERHEAD_MS } from '../../bench/lib/plan';
+import { byCell, CELL_OVERHEAD_MS, estimateDurationMs, featureCostReason, formatDuration, planRun, runOrder, SYSTEM_START_OVERHEAD_MS } from '../../bench/lib/plan';
 import { evaluateTargets } from '../../bench/lib/targets';
 import { FEATURE_COST_CELLS, MEASURE_ORDER, SYSTEMS, SystemEntry } from '../../bench/systems';
 
@@ -82,6 +82,17 @@ describe('bench run plan', () => {
       const siblings = SYSTEMS.filter((s) => s.comparedWith === variant.comparedWith).length;
       for (const cell of variant.cells ?? []) expect(Math.abs(slot(variant.name, cell) - slot(variant.comparedWith!, cell))).toBeLessThanOrEqual(siblings + 1);
     }
+  });
+
+  it('groups the run order by cell, in order, for the sliced cells to run together', () => {
+    const cells = allCells().filter((c) => ['small@1', 'small@64'].includes(c.id));
+    const plans = planRun([system('raw-json'), system('nestrpc-json'), system('nestrpc-json-nohb', ['small@64'])], cells);
+    expect(byCell(runOrder(plans, cells)).map(({ cell, systems }) => `${cell.id}:${systems.map((s) => s.name).join(',')}`)).toEqual([
+      'small@1:nestrpc-json,raw-json',
+      'small@64:nestrpc-json-nohb,nestrpc-json,raw-json',
+    ]);
+    // Every cell but the huge one (it is about whether a system stalls) is sliced.
+    expect(allCells().filter((c) => c.sliced !== true).map((c) => c.id)).toEqual(['huge@50']);
   });
 
   it('keeps a full run (every system, every cell, 3 rounds, default windows) within ~28 minutes', () => {
