@@ -53,7 +53,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   const mode = flags.has('quick') ? 'quick' : 'full';
   const systems = pick(flags.get('only'), SYSTEMS, (s) => s.name, 'system');
-  const cells = pick(flags.get('cells'), allCells(), (c) => c.id, 'cell');
+  const sliceMs = seconds(flags.get('slice'), SLICE_MS[mode], '--slice');
+  // --slice=0: every cell system by system, each in processes of its own (how runs went before 2026-12-02).
+  const cells = pick(flags.get('cells'), allCells(), (c) => c.id, 'cell').map((cell) => (sliceMs > 0 ? cell : { ...cell, sliced: false }));
   return {
     mode,
     systems,
@@ -61,7 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     windowMs: seconds(flags.get('duration'), WINDOW_MS[mode], '--duration'),
     warmupMs: seconds(flags.get('warmup'), WARMUP_MS[mode], '--warmup'),
     rounds: count(flags.get('rounds'), ROUNDS[mode], '--rounds'),
-    sliceMs: seconds(flags.get('slice'), SLICE_MS[mode], '--slice'),
+    sliceMs,
     profile: flags.has('profile'),
     verbose: flags.has('verbose'),
     complete: systems.length === SYSTEMS.length && cells.length === allCells().length,
