@@ -98,12 +98,28 @@ describe('ServerConnection', () => {
     expect(fake.body(fake.frames[1])).toMatchObject({ code: 'TIMEOUT' });
   });
 
-  it('clears the deadline timer of a call that finished in time', () => {
+  it('arms one deadline timer for calls made one at a time, not one per call; it goes on close', () => {
+    jest.useFakeTimers();
+    const armed = jest.spyOn(global, 'setTimeout');
+    const { connection, fake, request } = setup({ sum: ((n: number[]) => n[0]) as unknown as MessageHandler });
+    for (let seq = 1; seq <= 50; seq++) request(seq, 'sum', [seq], 50);
+    expect(fake.frames.map((f) => f.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    // Each call settled before the next came: the timer armed for the first stays for the rest.
+    expect(armed.mock.calls.filter(([, ms]) => ms === 50)).toHaveLength(1);
+    expect(jest.getTimerCount()).toBe(1);
+    connection.onClose(undefined);
+    expect(jest.getTimerCount()).toBe(0);
+    armed.mockRestore();
+  });
+
+  it('lets the kept deadline timer fire once for nothing, then arms none until the next call', () => {
     jest.useFakeTimers();
     const { fake, request } = setup({ sum: ((n: number[]) => n[0]) as unknown as MessageHandler });
     request(1, 'sum', [4], 50);
-    expect(jest.getTimerCount()).toBe(0);
     expect(fake.frames.map((f) => f.type)).toEqual([MessageType.Response]);
+    jest.advanceTimersByTime(50);
+    expect(jest.getTimerCount()).toBe(0);
+    expect(fake.frames).toHaveLength(1); // no TIMEOUT for a call that was answered
   });
 
   it('guards every call in flight with one timer, each expiring at its own deadline, cleared on close', () => {

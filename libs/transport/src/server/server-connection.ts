@@ -69,8 +69,12 @@ interface InFlight extends ServerCallState {
 export class ServerConnection implements ConnectionHandler {
   readonly connection: FramedConnection;
   private readonly inFlight = new Map<number, InFlight>();
-  /** Every call's deadline under one timer, instead of a setTimeout armed and cleared per call. */
-  private readonly deadlines = new DeadlineQueue<InFlight>((call, timeoutMs) => this.expire(call, timeoutMs));
+  /**
+   * Every call's deadline under one timer, instead of a setTimeout armed and cleared per call.
+   * The timer stays armed when the last call settles (unref()'d, cleared in onClose): with one
+   * call at a time, clearing it would arm and clear a timer per call again.
+   */
+  private readonly deadlines = new DeadlineQueue<InFlight>((call, timeoutMs) => this.expire(call, timeoutMs), { clearTimerWhenEmpty: false });
   /** Highest request sequence id received; GOAWAY tells the client every later one was not run. */
   private lastSeq = 0;
   /** Who is calling: from the verified client certificate at once, from the token verifier once it accepts. */
