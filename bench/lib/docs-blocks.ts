@@ -21,7 +21,10 @@ type Lookup = (system: string, cell: string) => CellResult | undefined;
 export function runHeadline(file: ResultsFile, fileName: string): string {
   const rounds = file.options.rounds ?? 1;
   const scope = file.options.complete ? `${file.mode === 'full' ? 'Full' : 'Quick'} run` : `Partial run (${file.mode} mode, ${file.systems.length} systems × ${file.options.cells.length} cells)`;
-  const timing = `${rounds} interleaved round${rounds === 1 ? '' : 's'} of ${seconds(file.options.warmupMs)} warm-up + ${seconds(file.options.windowMs)} window per cell, ${file.elapsedS} s in all`;
+  const sliceMs = file.options.sliceMs ?? 0;
+  // Runs before 2026-12-02 (no sliceMs) measured each system's window in one piece.
+  const window = sliceMs > 0 ? `${seconds(file.options.windowMs)} window per cell, taken in turns of ${seconds(sliceMs)} by the systems of a cell (the huge cell system by system)` : `${seconds(file.options.windowMs)} window per cell`;
+  const timing = `${rounds} interleaved round${rounds === 1 ? '' : 's'} of ${seconds(file.options.warmupMs)} warm-up + ${window}, ${file.elapsedS} s in all`;
   return `${scope} of ${file.date.slice(0, 10)}, ${describeCommit(file)}: ${timing}, on ${describeMachine(file.machine)}. Raw data: \`${fileName}\`.`;
 }
 
@@ -40,7 +43,7 @@ export function renderSummaryBlock(file: ResultsFile, fileName: string): string 
   const lines = [
     runHeadline(file, fileName),
     '',
-    `req/s: medians of the rounds, ± half their range (⚠ over ${MAX_SPREAD_PCT} %). Ratios: medians of the per-round ratios (both systems measured seconds apart in each round); one whose rounds differed by more than ${MAX_SPREAD_PCT} % reads \`noisy\`. Full table and targets: [docs/benchmark.md](docs/benchmark.md).`,
+    `req/s: medians of the rounds, ± half their range (⚠ over ${MAX_SPREAD_PCT} %). Ratios: medians of the per-round ratios (${(file.options.sliceMs ?? 0) > 0 ? 'both systems measured in alternating turns' : 'both systems measured seconds apart'} in each round); one whose rounds differed by more than ${MAX_SPREAD_PCT} % reads \`noisy\`. Full table and targets: [docs/benchmark.md](docs/benchmark.md).`,
     '',
     '| cell | system | req/s | × Nest TCP | × raw JSON | p99 ms |',
     '|---|---|--:|--:|--:|--:|',

@@ -47,6 +47,14 @@ function fakeRun(overrides: Partial<ResultsFile> = {}): ResultsFile {
 const ROW = (text: string, cell: string, system: string): string | undefined => text.split('\n').find((line) => line.startsWith(`| ${cell} | ${system} |`));
 
 describe('bench docs blocks', () => {
+  it('says when the systems of a cell took their windows in turns', () => {
+    const sliced = fakeRun({ options: { warmupMs: 1000, windowMs: 4000, sliceMs: 500, rounds: 3, cells: ['small@64'], profile: false, complete: true } });
+    const block = renderSummaryBlock(sliced, FILE_NAME);
+    expect(block).toContain('3 interleaved rounds of 1 s warm-up + 4 s window per cell, taken in turns of 0.5 s by the systems of a cell (the huge cell system by system)');
+    expect(block).toContain('Ratios: medians of the per-round ratios (both systems measured in alternating turns in each round)');
+    expect(renderSummaryBlock(fakeRun(), FILE_NAME)).toContain('(both systems measured seconds apart in each round)');
+  });
+
   it('summarises the headline cells with req/s, × Nest TCP, × raw JSON and p99, stating file, date and commit', () => {
     const block = renderSummaryBlock(fakeRun(), FILE_NAME);
     expect(block).toContain('Full run of 2026-12-02, commit abc1234: 3 interleaved rounds of 1 s warm-up + 4 s window per cell');
