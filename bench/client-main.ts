@@ -73,12 +73,12 @@ async function runSliced(client: BenchClient, cell: CellSpec, spec: ClientSpec, 
     const command = await gate.next();
     if (command === COMMAND_FINISH) break;
     if (command !== COMMAND_WARM && command !== COMMAND_SLICE) throw new Error(`unexpected command "${command}" in sliced cell ${cell.id}`);
-    const turn = command === COMMAND_WARM ? await load.warm(spec.warmupMs, spec.drainMs) : await load.slice(spec.sliceMs, spec.drainMs);
+    const turn = command === COMMAND_WARM ? await load.warm(spec.warmupMs, spec.drainMs) : await load.slice(spec.rampMs, spec.sliceMs, spec.drainMs);
     if (!turn.settled) {
       emit({ type: 'undrained', cell: cell.id });
       process.exit(EXIT_UNDRAINED);
     }
-    emit(command === COMMAND_WARM ? { type: 'warmed', cell: cell.id } : { type: 'sliced', cell: cell.id, activeMs: turn.activeMs, completions: turn.completions });
+    emit(command === COMMAND_WARM ? { type: 'warmed', cell: cell.id } : { type: 'sliced', cell: cell.id, activeMs: turn.activeMs, turnMs: turn.turnMs, completions: turn.completions });
   }
   emit({ type: 'result', measurement: load.measurement() });
 }

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     warmupMs: options.warmupMs,
     windowMs: options.windowMs,
     sliceMs: options.sliceMs,
+    rampMs: options.rampMs,
     drainMs: DRAIN_MS,
     graceMs: GRACE_MS,
     startupTimeoutMs: STARTUP_TIMEOUT_MS,
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
 }
 
 function summaryOf(options: BenchOptions): ResultsFile['options'] {
-  return { warmupMs: options.warmupMs, windowMs: options.windowMs, sliceMs: options.sliceMs, rounds: options.rounds, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
+  return { warmupMs: options.warmupMs, windowMs: options.windowMs, sliceMs: options.sliceMs, rampMs: options.rampMs, rounds: options.rounds, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
 }
 
 /** Full runs of everything are `<date>.json`; quick or partial runs get a suffix so they never replace one. */

@@ -35,8 +35,10 @@ export interface ClientSpec {
   windowMs: number;
   /** How long finished workers may take to settle their last calls after the window. */
   drainMs: number;
-  /** Length of one slice of a sliced cell (its window is cut into windowMs ÷ sliceMs turns). */
+  /** Measured length of one turn of a sliced cell (its window is cut into windowMs ÷ sliceMs turns). */
   sliceMs: number;
+  /** Unmeasured start of every turn: the loop ramping up from nothing in flight. */
+  rampMs: number;
 }
 
 export type ClientMessage =
@@ -49,7 +51,7 @@ export type ClientMessage =
   /** Sliced cells: the echo check passed and the client waits for its turns. */
   | { type: 'armed'; cell: string }
   | { type: 'warmed'; cell: string }
-  | { type: 'sliced'; cell: string; activeMs: number; completions: number }
+  | { type: 'sliced'; cell: string; activeMs: number; turnMs: number; completions: number }
   | { type: 'done' };
 
 /** Reads commands from stdin; `onEnd` also runs when the parent goes away (stdin closes). */

@@ -111,20 +111,25 @@ export async function runCell(client: BenchClient, cell: CellSpec, timing: CellT
   return { measurement: load.measurement(windowMs, clientStats), settled };
 }
 
-/** What one slice of a sliced cell did. */
+/** What one turn of a sliced cell did. */
 export interface SliceRun {
-  /** From the slice's first call to its last call settled, ms. */
+  /** The measured part of the turn (after its ramp, until it stops starting calls), ms. */
   activeMs: number;
+  /** The whole turn: ramp, measured part and the settling of its last calls, ms. */
+  turnMs: number;
   completions: number;
-  /** False when the calls in flight did not settle within `drainMs` after the slice (a stall). */
+  /** False when the calls in flight did not settle within `drainMs` after the turn (a stall). */
   settled: boolean;
 }
 
 /**
  * A sliced cell (lib/sliced-run.ts): the same closed loop, run in turns. Between turns no call
  * is in flight, so the systems of a cell can take turns on the machine a few hundred ms at a
- * time. The cell's window is the sum of its slices; the client's CPU share is its CPU time
- * over that sum, not over the idle time between turns.
+ * time. Each measured turn starts with an unmeasured ramp (the loop starting from nothing in
+ * flight, on caches another system just used), then is measured as a window is: completions
+ * and latencies of the calls that finish in it, CPU over it. The calls still in flight when it
+ * ends settle unmeasured, before the next system's turn. The cell's window is the sum of the
+ * measured parts.
  */
 export class SlicedLoad {
   private readonly load: ClosedLoop;
@@ -138,16 +143,12 @@ export class SlicedLoad {
 
   /** Runs unmeasured for `ms` (warm-up), then settles. */
   warm(ms: number, drainMs: number): Promise<SliceRun> {
-    return this.turn(ms, drainMs, false);
+    return this.turn(0, ms, drainMs, false);
   }
 
-  /** Runs measured for `ms`, then settles; the settling calls count too. */
-  slice(ms: number, drainMs: number): Promise<SliceRun> {
-    if (this.slices++ === 0) {
-      recorder.reset();
-      sampler.take();
-    }
-    return this.turn(ms, drainMs, true);
+  /** Ramps unmeasured for `rampMs`, runs measured for `ms`, then settles unmeasured. */
+  slice(rampMs: number, ms: number, drainMs: number): Promise<SliceRun> {
+    return this.turn(rampMs, ms, drainMs, true);
   }
 
   /** The cell's figures over every slice so far. */
@@ -157,24 +158,30 @@ export class SlicedLoad {
     return this.load.measurement(windowMs, { rssMiB, cpuPct: Math.round((this.cpuMs / windowMs) * 100) });
   }
 
-  private async turn(ms: number, drainMs: number, measuring: boolean): Promise<SliceRun> {
+  private async turn(rampMs: number, ms: number, drainMs: number, measured: boolean): Promise<SliceRun> {
     const state = this.load.state;
     const before = state.completions;
-    const cpu = process.cpuUsage();
     const started = performance.now();
-    state.measuring = measuring;
     const settled = this.load.start();
+    if (rampMs > 0) await sleep(rampMs);
+    if (measured && this.slices++ === 0) {
+      recorder.reset();
+      sampler.take();
+    }
+    const cpu = process.cpuUsage();
+    const from = performance.now();
+    state.measuring = measured;
     await sleep(ms);
-    this.load.stop();
-    const inTime = await settlesWithin(settled, drainMs);
-    const activeMs = performance.now() - started;
     state.measuring = false;
-    if (measuring) {
+    const activeMs = performance.now() - from;
+    if (measured) {
       const used = process.cpuUsage(cpu);
       this.activeMs += activeMs;
       this.cpuMs += (used.user + used.system) / 1000;
     }
-    return { activeMs: round2(activeMs), completions: state.completions - before, settled: inTime };
+    this.load.stop();
+    const inTime = await settlesWithin(settled, drainMs);
+    return { activeMs: round2(activeMs), turnMs: round2(performance.now() - started), completions: state.completions - before, settled: inTime };
   }
 }
 

@@ -13,6 +13,8 @@ interface Session {
   readonly client: BenchChild;
   idleRssMiB: number | undefined;
   activeMs: number;
+  /** Whole turns (ramp, measured part, settling): what the servers' CPU time is divided by. */
+  turnMs: number;
   serverCpuMs: number;
   serverRssMiB: number;
 }
@@ -44,8 +46,11 @@ export function sliceOrder<T>(systems: readonly T[], index: number): T[] {
  * window per system put a phase on whichever system it fell on (in-flight-1 rounds read
  * 1.04, 0.90 and 0.50 × raw JSON in bench/results/2026-12-02.json).
  *
- * A system's req/s is its completions over the sum of its slices (each from its first call to its
- * last call settled); its client and server CPU shares are CPU time over that sum. A slice that
+ * Each turn starts with an unmeasured ramp (rampMs, 50 ms in a full run: the loop starting from
+ * nothing in flight, on caches the previous system used), then is measured as a window is; the
+ * calls in flight when it ends settle unmeasured. A system's req/s is its completions over the
+ * sum of the measured parts, and its client CPU share CPU time over that sum; the servers' share
+ * is over the whole turns (they are asked before and after each). A slice that
  * does not settle in time, a process that dies or a silent client ends that system's cell (stall
  * or error); the others go on.
  */
@@ -97,7 +102,7 @@ export async function runSlicedCell(entries: readonly SystemEntry[], cell: CellS
         continue;
       }
       const client = spawn(entry, 'client', join(config.buildDir, 'bench', 'client-main.js'), [JSON.stringify(clientSpec(entry, servers.ports, [cell], config))], config);
-      const session: Session = { entry, servers: servers.children, client, idleRssMiB: undefined, activeMs: 0, serverCpuMs: 0, serverRssMiB: 0 };
+      const session: Session = { entry, servers: servers.children, client, idleRssMiB: undefined, activeMs: 0, turnMs: 0, serverCpuMs: 0, serverRssMiB: 0 };
       sessions.push(session);
       live.push(session);
       await expect(session, 'start', config.startupTimeoutMs);
@@ -116,7 +121,7 @@ export async function runSlicedCell(entries: readonly SystemEntry[], cell: CellS
         if (!live.includes(session)) continue;
         await sampleServers(session.servers); // starts the servers' interval at the slice
         session.client.send(COMMAND_SLICE);
-        const done = await expect(session, 'sliced', turnBudgetMs(config.sliceMs));
+        const done = await expect(session, 'sliced', turnBudgetMs(config.rampMs + config.sliceMs));
         if (done?.type !== 'sliced') continue;
         const server = await sampleServers(session.servers);
         if (server === undefined || session.servers.some((s) => !s.alive)) {
@@ -125,6 +130,7 @@ export async function runSlicedCell(entries: readonly SystemEntry[], cell: CellS
         }
         if (config.verbose) config.log(`    ${session.entry.name} slice ${index + 1}/${slices}: ${done.completions} calls in ${done.activeMs} ms`);
         session.activeMs += done.activeMs;
+        session.turnMs += done.turnMs;
         session.serverCpuMs += server.cpuMs;
         session.serverRssMiB = Math.max(session.serverRssMiB, server.rssMiB);
       }
@@ -133,7 +139,8 @@ export async function runSlicedCell(entries: readonly SystemEntry[], cell: CellS
       session.client.send(COMMAND_FINISH);
       const done = await expect(session, 'result', config.startupTimeoutMs);
       if (done?.type !== 'result') continue;
-      const cpuPct = Math.round((session.serverCpuMs / Math.max(1, session.activeMs)) * 100);
+      // The servers are asked before and after each whole turn; their share is over the whole turns.
+      const cpuPct = Math.round((session.serverCpuMs / Math.max(1, session.turnMs)) * 100);
       record(session.entry, { ...toResult(done.measurement, { rssMiB: session.serverRssMiB, cpuPct }), clientIdleRssMiB: session.idleRssMiB });
     }
   } finally {

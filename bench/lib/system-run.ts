@@ -15,8 +15,9 @@ export interface RunConfig {
   /** Slack on top of warm-up + window + drain before a cell is declared stalled. */
   graceMs: number;
   startupTimeoutMs: number;
-  /** Slice length of sliced cells (lib/sliced-run.ts). */
+  /** Measured turn length of sliced cells, and the unmeasured ramp before it (lib/sliced-run.ts). */
   sliceMs: number;
+  rampMs: number;
   profileDir: string | undefined;
   /** Why cells with a `pin` cannot be pinned here (no taskset, < 2 CPUs): they are reported n/a. */
   pinningUnavailable: string | undefined;
@@ -191,7 +192,7 @@ export async function sampleServers(servers: BenchChild[]): Promise<SampledStats
 }
 
 export function clientSpec(entry: SystemEntry, ports: number[], cells: CellSpec[], config: RunConfig): ClientSpec {
-  return { system: entry.name, host: '127.0.0.1', ports, cells, warmupMs: config.warmupMs, windowMs: config.windowMs, drainMs: config.drainMs, sliceMs: config.sliceMs };
+  return { system: entry.name, host: '127.0.0.1', ports, cells, warmupMs: config.warmupMs, windowMs: config.windowMs, drainMs: config.drainMs, sliceMs: config.sliceMs, rampMs: config.rampMs };
 }
 
 export function spawn(entry: SystemEntry, role: string, script: string, args: string[], config: RunConfig): BenchChild {
