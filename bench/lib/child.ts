@@ -17,6 +17,16 @@ export interface ChildOptions {
 }
 
 /**
+ * V8 flags of every benchmark process. `--no-memory-reducer`: V8 runs full collections in a
+ * process that has gone idle, to shrink its heap. In a sliced cell (lib/sliced-run.ts) every
+ * system but one is idle, and their collections ran in the busy system's turn, stealing it the
+ * CPU in bursts and inflating the fastest systems' p99 (18 systems are alive in small × 64). A
+ * process under load is never idle, so the flag changes nothing in a measured window: it keeps
+ * the idle ones quiet.
+ */
+export const CHILD_V8_FLAGS: readonly string[] = ['--no-memory-reducer'];
+
+/**
  * A child process running transpiled JS (plain node; tsconfig `paths` mapped into the build
  * tree by tsconfig-paths) whose stdout lines are queued and read with a deadline. Every child is tracked so `killAllChildren` can SIGKILL whatever is left.
  */
@@ -34,7 +44,7 @@ export class BenchChild {
     args: string[],
     options: ChildOptions,
   ) {
-    const nodeArgs = ['-r', 'tsconfig-paths/register', ...(options.nodeArgs ?? [])];
+    const nodeArgs = ['-r', 'tsconfig-paths/register', ...CHILD_V8_FLAGS, ...(options.nodeArgs ?? [])];
     this.process = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env: { ...process.env, TS_NODE_PROJECT: join(process.cwd(), 'tsconfig.json'), TS_NODE_BASEURL: options.baseUrl },
       stdio: ['pipe', 'pipe', 'pipe'],
