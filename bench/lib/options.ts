@@ -37,8 +37,10 @@ const WARMUP_MS = { quick: 700, full: 1_000 } as const;
 const SLICE_MS = { quick: 500, full: 500 } as const;
 /**
  * The unmeasured start of every turn: the closed loop going from nothing in flight to its
- * number, on caches another system just used. Measured from it, small × 64 p99 read 4.23 ms
- * for nestrpc JSON against 1.5–2 ms in one window (2026-12-02, a full run stopped for it).
+ * number, on caches another system just used, is left out as a window leaves out its warm-up.
+ * With three systems in small × 64 / × 512 it made no difference to req/s or p99
+ * (bench/results/2026-12-02-ramp-0.json against -ramp-0.05.json); the p99 inflation first blamed
+ * on it was the idle systems' memory reducer (lib/child.ts).
  */
 const RAMP_MS = { quick: 50, full: 50 } as const;
 /** A full run repeats every cell 3 times so medians and spreads can be reported; quick is a smoke run. */
