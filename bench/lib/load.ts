@@ -106,9 +106,9 @@ export async function runCell(client: BenchClient, cell: CellSpec, timing: CellT
   await sleep(timing.windowMs);
   load.state.measuring = false;
   const windowMs = performance.now() - windowStart;
-  const { cpuMs: _cpuMs, ...clientStats } = sampler.take();
+  const { rssMiB, cpuPct } = sampler.take();
   load.stop();
-  return { measurement: load.measurement(windowMs, clientStats), settled };
+  return { measurement: load.measurement(windowMs, { rssMiB, cpuPct }), settled };
 }
 
 /** What one turn of a sliced cell did. */
