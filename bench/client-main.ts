@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ClientMessage, ClientSpec, CLIENT_LINE, COMMAND_EXIT, COMMAND_FINISH, COMMAND_GO, COMMAND_SKIP, COMMAND_SLICE, COMMAND_WARM, onStdinCommands } from './lib/child-protocol';
 import { CellSpec } from './lib/cells';
-import { checkEcho, runCell, SlicedLoad } from './lib/load';
+import { checkEcho, runCell, settlesWithin, SlicedLoad } from './lib/load';
 import { findSystem } from './systems';
 import { BenchClient } from './systems/types';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     }
     const run = await runCell(client, cell, spec, () => emit({ type: 'window', cell: cell.id }));
     emit({ type: 'result', measurement: run.measurement });
-    const settled = await Promise.race([run.settled.then(() => true), delay(spec.drainMs).then(() => false)]);
+    const settled = await settlesWithin(run.settled, spec.drainMs);
     if (!settled) {
       emit({ type: 'undrained', cell: cell.id });
       process.exit(EXIT_UNDRAINED);

@@ -186,7 +186,7 @@ export class SlicedLoad {
 }
 
 /** True when `settled` resolves within `ms`; the timer goes either way. */
-async function settlesWithin(settled: Promise<void>, ms: number): Promise<boolean> {
+export async function settlesWithin(settled: Promise<void>, ms: number): Promise<boolean> {
   const timer = new AbortController();
   const expired = sleep(ms, false, { signal: timer.signal }).catch(() => true);
   try {

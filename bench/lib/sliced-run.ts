@@ -44,7 +44,7 @@ export function sliceOrder<T>(systems: readonly T[], index: number): T[] {
  * flight at any time; between turns a system's calls have all settled. So a slow phase of a
  * noisy machine lasting a second or more lands on every system of the cell alike, where one 4 s
  * window per system put a phase on whichever system it fell on (in-flight-1 rounds read
- * 1.04, 0.90 and 0.50 × raw JSON in bench/results/2026-12-02.json).
+ * 1.04, 0.90 and 0.50 × raw JSON in bench/results/2026-12-02-4cf658c.json).
  *
  * Each turn starts with an unmeasured ramp (rampMs, 50 ms in a full run: the loop starting from
  * nothing in flight, on caches the previous system used), then is measured as a window is; the
