@@ -1,5 +1,6 @@
 import { WritePacket } from '@nestjs/microservices';
 import { Deadline, DeadlineQueue } from '../connection/deadline-queue';
+import { SeqMap } from '../connection/seq-map';
 
 export interface PendingCall {
   readonly seq: number;
@@ -34,7 +35,8 @@ export function settle(call: PendingCall, packet: WritePacket): void {
  * skip 0 (reserved for frames that answer nothing) and wrap around, skipping ids still in use.
  */
 export class PendingCalls {
-  private readonly calls = new Map<number, PendingCall>();
+  /** Not a Map: its stale tables would keep every settled record reachable until a full collection (seq-map.ts). */
+  private readonly calls = new SeqMap<PendingCall>();
   private lastSeq = 0;
   /** Every call's deadline under one timer (a setTimeout per call cost ~145 ns armed and cleared; bench/results/2026-12-01-deadline-cost.json). */
   private readonly deadlines: DeadlineQueue<PendingCall>;
@@ -58,7 +60,7 @@ export class PendingCalls {
 
   /** Adds the call; with `timeoutMs` > 0, `onTimeout` gets it unless it is taken within that many ms. */
   add(call: PendingCall, timeoutMs = 0): void {
-    this.calls.set(call.seq, call);
+    this.calls.add(call);
     if (timeoutMs > 0) call.deadline = this.deadlines.add(call, timeoutMs);
   }
 
@@ -73,16 +75,15 @@ export class PendingCalls {
 
   /** Removes the call and its deadline. Returns it if it was still pending. */
   take(seq: number): PendingCall | undefined {
-    const call = this.calls.get(seq);
+    const call = this.calls.delete(seq);
     if (call === undefined) return undefined;
-    this.calls.delete(seq);
     if (call.deadline !== undefined) this.deadlines.remove(call.deadline);
     return call;
   }
 
   /** Fails every pending call at once (e.g. when the connection drops), each with `errorFor(call)`. */
   failAll(errorFor: (call: PendingCall) => unknown): void {
-    const calls = [...this.calls.values()];
+    const calls = this.calls.values();
     this.calls.clear();
     // Also clears the deadline timer: nothing is left to guard.
     this.deadlines.clear();

@@ -6,6 +6,7 @@ import { LogLimiter } from '../logging/log-limiter';
 import { ConnectionHandler } from '../connection/connection-handler';
 import { FramedConnection } from '../connection/framed-connection';
 import { Deadline, DeadlineQueue } from '../connection/deadline-queue';
+import { SeqMap } from '../connection/seq-map';
 import { RpcError } from '../errors/rpc.error';
 import { ServerClosedError } from '../errors/server-closed.error';
 import { ServerDrainingError } from '../errors/server-draining.error';
@@ -68,7 +69,8 @@ interface InFlight extends ServerCallState {
 /** One accepted socket: decodes calls, runs handlers, writes answers, honours cancel and deadlines. */
 export class ServerConnection implements ConnectionHandler {
   readonly connection: FramedConnection;
-  private readonly inFlight = new Map<number, InFlight>();
+  /** Not a Map: its stale tables would keep settled calls (and their subscriptions) reachable until a full collection (seq-map.ts). */
+  private readonly inFlight = new SeqMap<InFlight>();
   /**
    * Every call's deadline under one timer, instead of a setTimeout armed and cleared per call.
    * The timer stays armed when the last call settles (unref()'d, cleared in onClose): with one
@@ -121,7 +123,7 @@ export class ServerConnection implements ConnectionHandler {
    * ServerClosedError (the request ran), written before the connection closes.
    */
   abortAll(): void {
-    for (const call of [...this.inFlight.values()]) {
+    for (const call of this.inFlight.values()) {
       this.sendTransportError(call.seq, call.serializer, (call.failure = new ServerClosedError('server')), call.pattern, this.errorTypeOf(call));
       this.cancel(call.seq);
     }
@@ -151,7 +153,7 @@ export class ServerConnection implements ConnectionHandler {
 
   onClose(error: Error | undefined): void {
     this.gate?.dispose();
-    for (const seq of [...this.inFlight.keys()]) this.cancel(seq);
+    for (const call of this.inFlight.values()) this.cancel(call.seq);
     this.deadlines.clear();
     rpcInstrumentation()?.serverConnectionClosed?.(this.connection.socket, error);
     this.owner.onConnectionClosed(this, error);
@@ -223,7 +225,7 @@ export class ServerConnection implements ConnectionHandler {
       return this.refuse(frame, err as RpcError);
     }
 
-    this.inFlight.set(seq, call);
+    this.inFlight.add(call);
     const timeoutMs = frame.meta.timeoutMs ?? 0;
     if (timeoutMs > 0) call.deadline = this.deadlines.add(call, timeoutMs);
     this.run(call, handler, data, context);
