@@ -10,6 +10,17 @@ import { FramedConnection } from './framed-connection';
 import { ConnectionHandler } from './connection-handler';
 import { FramedConnectionOptions } from './framed-connection.options';
 import { SharedBufferReads } from './shared-read-buffer';
+import { FrameArena, frameArena } from './frame-arena';
+
+/** A frame copied into the process's frame arena and claimed there, as the msgpack serializer leaves one. */
+function arenaFrame(seq: number, bodyBytes: number): Buffer {
+  const encoded = encodeFrame({ type: MessageType.Event, seq, serializerId: 1, body: Buffer.alloc(bodyBytes, seq) });
+  const region = frameArena.region(encoded.length)!;
+  const frame = region.bytes.subarray(region.offset, region.offset + encoded.length);
+  encoded.copy(frame);
+  expect(frameArena.claim(frame)).toBe(true);
+  return frame;
+}
 
 interface Side {
   connection: FramedConnection;
@@ -134,6 +145,78 @@ describe('FramedConnection', () => {
     await framesArrive(b, 6);
     expect(b.frames.map((f) => [f.seq, f.body?.[0]])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]]);
     await closePair(a, b);
+  });
+
+  describe('frames from the frame arena', () => {
+    let released: Buffer[];
+    let release: jest.SpyInstance;
+    beforeEach(() => {
+      released = [];
+      const original = frameArena.release.bind(frameArena);
+      release = jest.spyOn(frameArena, 'release').mockImplementation((frame: Buffer) => {
+        if (FrameArena.owns(frame)) released.push(frame);
+        original(frame);
+      });
+    });
+    afterEach(() => release.mockRestore());
+
+    it('gives each frame handed to the socket back once, when its write completed, not before', async () => {
+      const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+      try {
+        const completed: Buffer[] = [];
+        const early: Buffer[] = [];
+        const realWrite = socket.write.bind(socket) as (chunk: Buffer, cb?: (err?: Error) => void) => boolean;
+        jest.spyOn(socket, 'write').mockImplementation(((chunk: Buffer, cb?: (err?: Error) => void) =>
+          realWrite(chunk, (err?: Error) => {
+            completed.push(chunk);
+            cb?.(err);
+            // What the arena got back so far must all be written already.
+            early.push(...released.filter((frame) => !completed.includes(frame)));
+          })) as typeof socket.write);
+        const big = [1, 2, 3].map((seq) => arenaFrame(seq, WRITEV_MIN_AVERAGE_BYTES)); // the first alone, the rest corked
+        for (const frame of big) a.connection.write(frame);
+        const atOnce = [...released];
+        await framesArrive(b, 3);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(atOnce).toEqual([]); // handed to the socket, not yet written
+        expect(early).toEqual([]);
+        expect([...released].sort((x, y) => x.byteOffset - y.byteOffset)).toEqual(big);
+        expect(new Set(released).size).toBe(3);
+      } finally {
+        await closePair(a, b);
+      }
+    });
+
+    it('gives small frames back as soon as they are copied into one buffer', async () => {
+      const [a, b] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+      a.connection.write(encodeFrame({ type: MessageType.Event, seq: 1, serializerId: 1, body: Buffer.from([1]) })); // leaves at once
+      const small = [2, 3, 4].map((seq) => arenaFrame(seq, 1));
+      for (const frame of small) a.connection.write(frame);
+      expect(released).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve)); // the turn ends: copied and written
+      expect(released).toEqual(small);
+      await framesArrive(b, 4);
+      expect(b.frames.map((f) => f.seq)).toEqual([1, 2, 3, 4]);
+      await closePair(a, b);
+    });
+
+    it('gives back frames it drops: written after the close, or still queued when the socket closed', async () => {
+      const [a, b, socket] = await pair({ heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 0 });
+      a.connection.write(arenaFrame(1, 10)); // leaves at once
+      const queued = [arenaFrame(2, 10), arenaFrame(3, 10)];
+      for (const frame of queued) a.connection.write(frame);
+      socket.destroy(); // before the turn ends: the two never reach the socket
+      await a.closed;
+      expect(released).toEqual(expect.arrayContaining(queued));
+      const late = arenaFrame(4, 10);
+      a.connection.write(late);
+      expect(released).toContain(late);
+      await b.closed;
+      await new Promise((resolve) => setImmediate(resolve));
+      // Each exactly once, the first (written or failed by the destroy) included.
+      expect(released).toHaveLength(4);
+      expect(new Set(released).size).toBe(4);
+    });
   });
 
   it('answers PING with PONG itself and hands neither to the handler', async () => {

@@ -19,6 +19,7 @@ import {
   DEFAULT_FRAME_TIMEOUT_MS,
 } from './constants';
 import { FlushSchedule } from './flush-schedule';
+import { FrameArena, frameArena } from './frame-arena';
 import { ownedFrame, ReadBacklog } from './read-backlog';
 import { ReadWriteDeadlines } from './read-write-deadlines';
 import { ConnectionHandler } from './connection-handler';
@@ -48,6 +49,8 @@ export class FramedConnection {
   private readonly pauseReading: boolean;
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
+  /** Frames of the outbox carved from the frame arena: released once the socket is done with them. */
+  private outboxArenaFrames = 0;
   private flushScheduled = false;
   private readonly schedule = new FlushSchedule();
   private readonly endTurn = (): void => {
@@ -150,7 +153,12 @@ export class FramedConnection {
 
   /** Queues an already encoded frame. */
   write(bytes: Buffer): void {
-    if (!this.isOpen) return;
+    const fromArena = FrameArena.owns(bytes);
+    if (!this.isOpen) {
+      if (fromArena) frameArena.release(bytes);
+      return;
+    }
+    if (fromArena) this.outboxArenaFrames++;
     this.outbox.push(bytes);
     this.outboxBytes += bytes.length;
     this.reportWritable();
@@ -192,15 +200,23 @@ export class FramedConnection {
     if (count === 0 || this.socket.destroyed) return;
     const batch = this.outbox;
     const bytes = this.outboxBytes;
+    const arenaFrames = this.outboxArenaFrames;
     this.outbox = [];
     this.outboxBytes = 0;
+    this.outboxArenaFrames = 0;
+    // Arena frames go back once the socket is done with them: when the last write of the batch
+    // completes (writes complete in order; with an error too), or at once when they were copied.
+    const done = arenaFrames === 0 ? undefined : () => releaseArenaFrames(batch);
     if (count === 1) {
-      this.socket.write(batch[0]);
+      this.socket.write(batch[0], done);
     } else if (bytes <= COALESCE_WRITE_BYTES && bytes < count * WRITEV_MIN_AVERAGE_BYTES) {
       this.socket.write(Buffer.concat(batch, bytes));
+      done?.();
     } else {
       this.socket.cork();
-      for (const chunk of batch) this.socket.write(chunk);
+      const last = count - 1;
+      for (let i = 0; i < last; i++) this.socket.write(batch[i]);
+      this.socket.write(batch[last], done);
       this.socket.uncork();
     }
     this.reportWritable();
@@ -341,8 +357,11 @@ export class FramedConnection {
     this.closing = true;
     this.stopTimer();
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
+    // Never written: their arena memory can be reused.
+    if (this.outboxArenaFrames > 0) releaseArenaFrames(this.outbox);
     this.outbox = [];
     this.outboxBytes = 0;
+    this.outboxArenaFrames = 0;
     this.backlog.clear();
     this.reportWritable();
     this.options.pendingFrameBudget?.release(this.budgeted);
@@ -414,4 +433,8 @@ export class FramedConnection {
       this.timer = undefined;
     }
   }
+}
+
+function releaseArenaFrames(frames: readonly Buffer[]): void {
+  for (const frame of frames) frameArena.release(frame);
 }

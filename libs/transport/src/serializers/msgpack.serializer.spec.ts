@@ -2,6 +2,7 @@ import { Packr } from 'msgpackr';
 import { MSGPACK_SERIALIZER_ID } from './constants';
 import { MsgpackSerializer } from './msgpack.serializer';
 import { Serializer } from './serializer';
+import { FrameArena, frameArena } from '../connection/frame-arena';
 
 const ctx = { pattern: 'users.get', kind: 'response' as const };
 const msgpack: Serializer = new MsgpackSerializer();
@@ -16,6 +17,39 @@ describe('MsgpackSerializer', () => {
     expect(plain.serializeWithHeadroom({ a: 1 }, context, 256)).toBeUndefined();
     expect(new MsgpackSerializer({ useRecords: true }).serializeWithHeadroom({ a: 1 }, context, 16)).toBeUndefined();
     expect(new MsgpackSerializer({ bundleStrings: true }).serializeWithHeadroom({ a: 1 }, context, 16)).toBeUndefined();
+  });
+
+  it('packs frames into the frame arena, one after another, and leaves msgpackr out of it for any other pack', () => {
+    const serializer = new MsgpackSerializer();
+    const context = { pattern: 'p', kind: 'request' as const };
+    const first = serializer.serializeWithHeadroom({ n: 1, s: 'x'.repeat(1000) }, context, 20)!;
+    const second = serializer.serializeWithHeadroom({ n: 2 }, context, 20)!;
+    expect(FrameArena.owns(first)).toBe(true);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBeGreaterThanOrEqual(first.byteOffset + first.length);
+    // msgpackr's buffer and position are shared by every Packr of the process: a pack anywhere
+    // after ours (another Packr, our own serialize()) must not write into the arena's memory.
+    const foreign = new Packr().pack({ other: 'y'.repeat(500) });
+    const plain = Buffer.from(serializer.serialize({ n: 3 }));
+    expect(FrameArena.owns(foreign)).toBe(false);
+    expect(FrameArena.owns(Buffer.from(foreign.buffer, foreign.byteOffset, foreign.length))).toBe(false);
+    expect(serializer.deserialize(first.subarray(20))).toEqual({ n: 1, s: 'x'.repeat(1000) });
+    expect(serializer.deserialize(second.subarray(20))).toEqual({ n: 2 });
+    expect(serializer.deserialize(plain)).toEqual({ n: 3 });
+    frameArena.release(first);
+    frameArena.release(second);
+  });
+
+  it('packs a value too large for an arena region into a buffer of its own, unclaimed', () => {
+    const serializer = new MsgpackSerializer();
+    const big = { s: 'z'.repeat(100_000) };
+    const frame = serializer.serializeWithHeadroom(big, { pattern: 'p', kind: 'request' }, 20)!;
+    expect(FrameArena.owns(frame)).toBe(false);
+    expect(serializer.deserialize(frame.subarray(20))).toEqual(big);
+    // The next frame still goes to the arena.
+    const next = serializer.serializeWithHeadroom({ n: 1 }, { pattern: 'p', kind: 'request' }, 20)!;
+    expect(FrameArena.owns(next)).toBe(true);
+    frameArena.release(next);
   });
 
   it('has the wire id 2 and the name "msgpack"', () => {

@@ -2,11 +2,28 @@ import { Options, Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { MSGPACK_SERIALIZER_ID } from './constants';
 import { assertPlainMsgpack } from './msgpack-ext-check';
 import { Serializer } from './serializer';
+import { frameArena } from '../connection/frame-arena';
 
 export type MsgpackSerializerOptions = Options;
 
 /** The most msgpackr reserves before a value (the low byte of its encode options). */
 const MAX_HEADROOM = 0xff;
+
+/**
+ * Free room a frame is packed into in the frame arena: msgpackr wants room for 3 bytes per
+ * character of a string before it writes one (a 16 KiB string asks for ~48 KiB). A value that
+ * needs more goes to a buffer msgpackr allocates, as without the arena.
+ */
+const ARENA_REGION_BYTES = 64 * 1024;
+
+/**
+ * Where msgpackr is left after packing into the arena. Its buffer and position are shared by
+ * every Packr of the process, so they must not stay in the arena's slab: the next pack anywhere
+ * would write after our frame, into memory the arena hands out again. Parked at the end of this
+ * (never written) buffer, msgpackr starts a buffer of its own on its next pack, as it does when
+ * one is full.
+ */
+const PARKING = Buffer.allocUnsafeSlow(8192);
 
 /**
  * MessagePack via msgpackr. Compact and fast; keeps binary data and dates:
@@ -39,8 +56,19 @@ export class MsgpackSerializer extends Serializer {
 
   override serializeWithHeadroom(value: unknown, _context: unknown, headroom: number): Buffer | undefined {
     if (!this.headroomCapable || headroom > MAX_HEADROOM) return undefined;
-    // Packed straight after the reserved room in msgpackr's own buffer; the returned view is the whole frame.
-    return this.packr.pack(value, RESERVE_START_SPACE | headroom);
+    // Packed straight after the reserved room, into the frame arena (else msgpackr's own buffer); the returned view is the whole frame.
+    const region = frameArena.region(ARENA_REGION_BYTES);
+    if (region === undefined) return this.packr.pack(value, RESERVE_START_SPACE | headroom);
+    this.packr.useBuffer(region.bytes);
+    this.packr.position = region.offset;
+    try {
+      const frame = this.packr.pack(value, RESERVE_START_SPACE | headroom);
+      frameArena.claim(frame);
+      return frame;
+    } finally {
+      this.packr.useBuffer(PARKING);
+      this.packr.position = PARKING.length;
+    }
   }
 
   serialize(value: unknown): Uint8Array {
