@@ -36,9 +36,11 @@ export interface NestrpcVariant {
    * Puts back, in both processes, what 0.1 did, to show what the current code gains:
    * `turn-end-flush` writes a turn's frames together at its end (or at 64 frames / 32 KiB)
    * instead of FlushSchedule's early writes; `copied-body` makes msgpack serialize into its own
-   * buffer and copies the body into the frame, instead of serializing into the frame itself.
+   * buffer and copies the body into the frame, instead of serializing into the frame itself;
+   * `no-arena` packs msgpack frames into msgpackr's own buffers (fresh memory every ~200 KiB), as
+   * before the frame arena, instead of arena memory reused once the socket is done with it.
    */
-  before?: 'turn-end-flush' | 'copied-body';
+  before?: 'turn-end-flush' | 'copied-body' | 'no-arena';
   /**
    * true serves BenchModule with RpcServer as a Nest microservice strategy
    * (`NestFactory.createMicroservice`): Nest's own listeners and handler pipeline (seven async
@@ -88,7 +90,7 @@ export function nestrpcSystem(serializer: NestrpcSerializerName, variant: Nestrp
   const auth = variant.authenticated === true;
   if (variant.before !== undefined) {
     const previous = ready;
-    const restore = variant.before === 'turn-end-flush' ? restoreTurnEndFlush : restoreCopiedBody;
+    const restore = variant.before === 'turn-end-flush' ? restoreTurnEndFlush : variant.before === 'copied-body' ? restoreCopiedBody : restoreNoArena;
     ready = async () => (await restore(), previous());
   }
   return {
@@ -159,6 +161,12 @@ async function restoreTurnEndFlush(): Promise<void> {
 async function restoreCopiedBody(): Promise<void> {
   const { MsgpackSerializer } = await import('@nestrpc/transport');
   Object.defineProperty(MsgpackSerializer.prototype, 'serializeWithHeadroom', { value: undefined, configurable: true });
+}
+
+/** Frames without the frame arena: the arena never has a region, so msgpack packs into msgpackr's own buffers. */
+async function restoreNoArena(): Promise<void> {
+  const { FrameArena } = await import('@nestrpc/transport/connection/frame-arena');
+  FrameArena.prototype.region = () => undefined;
 }
 
 /** Tracing (API only, no SDK) and/or Prometheus metrics, as RpcObservabilityModule installs them; once per process. */

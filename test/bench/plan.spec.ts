@@ -28,7 +28,8 @@ describe('bench run plan', () => {
       ['nestrpc-json-turnflush', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
       ['nestrpc-json-microservice', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
       ['nestrpc-json-bare-client', 'nestrpc-json', ['small@1-pinned', 'small@64']],
-      ['nestrpc-msgpack-copy', 'nestrpc-msgpack', ['small@512', 'large@64']],
+      ['nestrpc-msgpack-copy', 'nestrpc-msgpack', ['large@64']],
+      ['nestrpc-msgpack-noarena', 'nestrpc-msgpack', ['large@64']],
     ]);
     const [plain, variant] = planRun([system('plain'), system('variant', ['small@64', 'small@512'])], allCells());
     expect(plain.cells).toHaveLength(allCells().length);
