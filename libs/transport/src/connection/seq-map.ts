@@ -10,8 +10,8 @@ export const SEQ_RING_MAX_SLOTS = 4096;
  * Why not a Map alone: a Map that calls come and go through rehashes, and the tables it leaves
  * behind still point at the entries they held. Once those tables are in the old generation, a
  * young-generation collection takes them as roots, so every settled call's entry (and what it
- * holds) survives it, is promoted and waits for a full collection: at 64 in flight, old space
- * grew ~14 MiB/s on a benchmark client and its peak RSS with it (docs/decisions.md). A ring
+ * holds) survives it, is promoted and waits for a full collection: old space, and peak RSS with
+ * it, grew with the calls made (docs/decisions.md). A ring
  * slot is cleared when its call leaves, so nothing of a settled call stays reachable.
  *
  * The ring doubles when a new id's slot is taken (an older call still holds it), up to
