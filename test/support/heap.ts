@@ -22,3 +22,20 @@ export function heldMemory(): number {
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
 }
+
+/**
+ * `heldMemory()` once it has stopped falling: V8 frees the memory of collected ArrayBuffers on
+ * a background thread, so right after a burst of large buffers one reading can still count some
+ * of them. Collects and reads again, a turn apart, until a reading is no lower than the one
+ * before (at most `rounds` times).
+ */
+export async function settledHeldMemory(rounds = 20): Promise<number> {
+  let last = heldMemory();
+  for (let i = 0; i < rounds; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const now = heldMemory();
+    if (now >= last) return Math.min(now, last);
+    last = now;
+  }
+  return last;
+}

@@ -1,7 +1,7 @@
 import type { NetConnectOpts } from 'net';
 import { MessageHandler } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
-import { heldMemory } from '../../../../test/support/heap';
+import { settledHeldMemory } from '../../../../test/support/heap';
 import { SHARED_READ_BUFFER_BYTES, sharedReadBuffer } from '../connection/shared-read-buffer';
 import { RpcServer } from '../server/rpc.server';
 import { MsgpackSerializer } from '../serializers/msgpack.serializer';
@@ -81,7 +81,7 @@ describe('RpcClient reads', () => {
 
   it('holds one read buffer for the process however many connections read into it', async () => {
     sharedReadBuffer(); // allocated once, at the first such connection: not counted below
-    const before = heldMemory();
+    const before = await settledHeldMemory();
     const port = server.address().port;
     const clients = Array.from({ length: 20 }, () => new RpcClient({ port, reconnect: false }));
     try {
@@ -89,7 +89,7 @@ describe('RpcClient reads', () => {
       // Answers of 300 KiB: every connection reads more than the whole shared buffer.
       await Promise.all(clients.map((c) => firstValueFrom(c.send('blob', 300 * 1024))));
       await new Promise((resolve) => setTimeout(resolve, 50)); // the server's writes complete and let go of the answers
-      const perConnection = (heldMemory() - before) / clients.length;
+      const perConnection = ((await settledHeldMemory()) - before) / clients.length;
       const calls = connectsTo(connect, port);
       expect(calls).toHaveLength(clients.length);
       expect(calls.every((options) => options.onread !== undefined)).toBe(true);
