@@ -39,6 +39,7 @@ export function aggregateCell(runs: CellResult[]): CellResult {
     firstError: runs.find((r) => r.firstError !== undefined)?.firstError,
     p50Ms: round2(median(runs.map((r) => r.p50Ms ?? 0))),
     p99Ms: round2(median(runs.map((r) => r.p99Ms ?? 0))),
+    p99Samples: runs.map((r) => r.p99Ms ?? 0),
     p999Ms: round2(median(runs.map((r) => r.p999Ms ?? 0))),
     client: medianStats(runs.map((r) => r.client)),
     server: medianStats(runs.map((r) => r.server)),
@@ -69,9 +70,25 @@ export function ratioOf(a: CellResult, b: CellResult): Ratio | undefined {
   return { value, steady: value > 0 && ((Math.max(...rounds) - Math.min(...rounds)) / value) * 100 <= MAX_SPREAD_PCT, rounds };
 }
 
-/** The ratio of each round, or undefined for a single run or rounds that do not line up. */
+/** The req/s ratio of each round, or undefined for a single run or rounds that do not line up. */
 export function pairedRatios(a: CellResult, b: CellResult): number[] | undefined {
-  const [x, y] = [a.samples, b.samples];
+  return roundByRound(a.samples, b.samples);
+}
+
+/**
+ * A's p99 ÷ B's, like `ratioOf` for req/s: the median of the per-round ratios, steady when those
+ * differ by at most MAX_SPREAD_PCT (both sides of a round saw the same phase of the machine).
+ * undefined when the results carry no per-round p99 (files up to the run of 2fdaaf8) or rounds
+ * that do not line up.
+ */
+export function p99RatioOf(a: CellResult, b: CellResult): Ratio | undefined {
+  const rounds = roundByRound(a.p99Samples, b.p99Samples);
+  if (rounds === undefined) return undefined;
+  const value = median(rounds);
+  return { value, steady: value > 0 && ((Math.max(...rounds) - Math.min(...rounds)) / value) * 100 <= MAX_SPREAD_PCT, rounds };
+}
+
+function roundByRound(x: number[] | undefined, y: number[] | undefined): number[] | undefined {
   if (x === undefined || y === undefined || x.length < 2 || x.length !== y.length || y.some((v) => v <= 0)) return undefined;
   return x.map((v, i) => v / y[i]);
 }

@@ -59,6 +59,8 @@ export interface CellResult extends Partial<CellMeasurement> {
   samples?: number[];
   /** (max − min) ÷ median of `samples`, in %. */
   spreadPct?: number;
+  /** p99 of every repetition, in run order (results files after the run of 2fdaaf8). */
+  p99Samples?: number[];
 }
 
 export const CONCURRENCY_LEVELS = [1, 64, 512] as const;

@@ -32,4 +32,19 @@ describe('benchmark targets', () => {
     const single = evaluateTargets([cell('nestrpc-json', 'small@64', [80]), cell('raw-json', 'small@64', [100])]).find((t) => t.target === JSON_VS_RAW)!;
     expect(single).toMatchObject({ ratio: 0.8, met: false, measured: '80 vs 100' });
   });
+
+  it('judges the p99 target round by round too, from the p99 of each round', () => {
+    const P99 = 'small@64: nestrpc-json p99 ÷ nest-tcp p99';
+    const withP99 = (result: CellResult, p99Samples: number[]): CellResult => ({ ...result, p99Samples, p99Ms: [...p99Samples].sort((a, b) => a - b)[p99Samples.length >> 1] });
+    // req/s swings over 20 % on both sides (the old rule: unjudged); each round's p99 ratio is ~0.33.
+    const steady = evaluateTargets([withP99(cell('nestrpc-json', 'small@64', [60, 100, 120]), [3, 2.4, 2]), withP99(cell('nest-tcp', 'small@64', [20, 35, 40]), [9, 7.5, 6])]).find((t) => t.target === P99)!;
+    expect(steady).toMatchObject({ ratio: 0.33, met: true, measured: '2.4 ms vs 7.5 ms; per round 0.33, 0.32, 0.33' });
+    const split = evaluateTargets([withP99(cell('nestrpc-json', 'small@64', [100, 100, 100]), [2, 4, 2]), withP99(cell('nest-tcp', 'small@64', [40, 40, 40]), [8, 8, 8])]).find((t) => t.target === P99)!;
+    expect(split).toMatchObject({ ratio: undefined, met: undefined });
+    expect(split.measured).toContain("per round 0.25, 0.50, 0.25; the rounds' ratios spread over 20 %");
+    // Results files without per-round p99 keep the old rule.
+    const old = evaluateTargets([{ ...cell('nestrpc-json', 'small@64', [60, 100, 120]), p99Ms: 2.4 }, { ...cell('nest-tcp', 'small@64', [20, 35, 40]), p99Ms: 7.5 }]).find((t) => t.target === P99)!;
+    expect(old).toMatchObject({ ratio: undefined, met: undefined });
+    expect(old.measured).toContain('spread over 20 %');
+  });
 });
