@@ -66,6 +66,11 @@ export function ratioOf(a: CellResult, b: CellResult): Ratio | undefined {
   if (!a.reqPerSec || !b.reqPerSec) return undefined;
   const rounds = pairedRatios(a, b);
   if (rounds === undefined) return { value: a.reqPerSec / b.reqPerSec, steady: isSteady(a) && isSteady(b) };
+  return fromRounds(rounds);
+}
+
+/** The median of per-round ratios, steady when they differ by at most MAX_SPREAD_PCT of it. */
+function fromRounds(rounds: number[]): Ratio {
   const value = median(rounds);
   return { value, steady: value > 0 && ((Math.max(...rounds) - Math.min(...rounds)) / value) * 100 <= MAX_SPREAD_PCT, rounds };
 }
@@ -83,9 +88,7 @@ export function pairedRatios(a: CellResult, b: CellResult): number[] | undefined
  */
 export function p99RatioOf(a: CellResult, b: CellResult): Ratio | undefined {
   const rounds = roundByRound(a.p99Samples, b.p99Samples);
-  if (rounds === undefined) return undefined;
-  const value = median(rounds);
-  return { value, steady: value > 0 && ((Math.max(...rounds) - Math.min(...rounds)) / value) * 100 <= MAX_SPREAD_PCT, rounds };
+  return rounds === undefined ? undefined : fromRounds(rounds);
 }
 
 function roundByRound(x: number[] | undefined, y: number[] | undefined): number[] | undefined {

@@ -1,4 +1,4 @@
-import { isSteady, MAX_SPREAD_PCT, p99RatioOf, ratioOf } from './aggregate';
+import { isSteady, MAX_SPREAD_PCT, p99RatioOf, Ratio, ratioOf } from './aggregate';
 import { CellResult } from './cells';
 
 export interface TargetCheck {
@@ -60,9 +60,14 @@ function throughput(find: Lookup, cell: string, system: string, baseline: string
     if (!ratio.steady) return noisy(target, `≥ ${min}×`, measured, ours, base);
     return { target, measured, required: `≥ ${min}×`, ratio: round(ratio.value), met: ratio.value >= min };
   }
-  const rounds = `${measured}; per round ${ratio.rounds.map((r) => r.toFixed(2)).join(', ')}`;
-  if (!ratio.steady) return { target, measured: `${rounds}; the rounds' ratios spread over ${MAX_SPREAD_PCT} %`, required: `≥ ${min}×`, ratio: undefined, met: undefined };
-  return { target, measured: rounds, required: `≥ ${min}×`, ratio: round(ratio.value), met: ratio.value >= min };
+  return byRounds(target, measured, `≥ ${min}×`, ratio, (value) => value >= min);
+}
+
+/** A target judged on the median of its per-round ratios; not judged when those spread over MAX_SPREAD_PCT. */
+function byRounds(target: string, measured: string, required: string, ratio: Ratio, meets: (value: number) => boolean): TargetCheck {
+  const rounds = `${measured}; per round ${ratio.rounds!.map((r) => r.toFixed(2)).join(', ')}`;
+  if (!ratio.steady) return { target, measured: `${rounds}; the rounds' ratios spread over ${MAX_SPREAD_PCT} %`, required, ratio: undefined, met: undefined };
+  return { target, measured: rounds, required, ratio: round(ratio.value), met: meets(ratio.value) };
 }
 
 function latency(find: Lookup, cell: string, system: string, baseline: string, max: number): TargetCheck {
@@ -73,11 +78,7 @@ function latency(find: Lookup, cell: string, system: string, baseline: string, m
   const measured = `${ours.p99Ms} ms vs ${base.p99Ms} ms`;
   // Round by round, as throughput: both sides of a round were measured in alternating turns.
   const paired = p99RatioOf(ours, base);
-  if (paired !== undefined) {
-    const rounds = `${measured}; per round ${paired.rounds!.map((r) => r.toFixed(2)).join(', ')}`;
-    if (!paired.steady) return { target, measured: `${rounds}; the rounds' ratios spread over ${MAX_SPREAD_PCT} %`, required: `≤ ${max}×`, ratio: undefined, met: undefined };
-    return { target, measured: rounds, required: `≤ ${max}×`, ratio: round(paired.value), met: paired.value <= max };
-  }
+  if (paired !== undefined) return byRounds(target, measured, `≤ ${max}×`, paired, (value) => value <= max);
   // Results without per-round p99: the ratio of the medians, judged only when both sides' req/s repeated.
   const ratio = ours.p99Ms! / base.p99Ms!;
   if (!isSteady(ours) || !isSteady(base)) return noisy(target, `≤ ${max}×`, measured, ours, base);
