@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { runWithGc } from '../support/child-process';
 import { existsSync } from 'fs';
 import { join, resolve } from 'path';
 import { ProcessSampler } from '../../bench/lib/process-sampler';
@@ -27,7 +27,7 @@ describe('bench process sampler', () => {
         process.stdout.write(JSON.stringify({ base, held, freedDuring, afterFree, timers }));
       };
       wait();`;
-    const out = execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const out = runWithGc(script);
     const { base, held, freedDuring, afterFree, timers } = JSON.parse(out) as Record<string, { rssMiB: number }> & { timers: number };
     expect(held.rssMiB - base.rssMiB).toBeGreaterThanOrEqual(90);
     // The interval in which the block was freed still peaked with it; the next one does not.

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { once } from 'events';
 import { resolve } from 'path';
 
@@ -120,4 +120,13 @@ export function spawnNode(args: string[], options: SpawnOptions): TsChild {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Runs TypeScript/JavaScript `source` in a child Node with `--expose-gc` (from the repo root,
+ * require() resolving as in the repo) and returns what it wrote to stdout: for measurements that
+ * need collections on demand without exposing gc in the jest process.
+ */
+export function runWithGc(source: string): string {
+  return execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-e', source], { cwd: ROOT, encoding: 'utf8' });
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { runWithGc } from '../../../../test/support/child-process';
 import { resolve } from 'path';
 import { FrameArena } from './frame-arena';
 
@@ -99,7 +99,7 @@ describe('FrameArena', () => {
         process.stdout.write(JSON.stringify({ full, refused, after: arena.heldBytes, again: arena.region(3000) !== undefined }));
       };
       setTimeout(wait, 0);`;
-    const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-e', script], { cwd: resolve(__dirname, '../../../..'), encoding: 'utf8' })) as Record<string, unknown>;
+    const out = JSON.parse(runWithGc(script)) as Record<string, unknown>;
     // All four slabs were retired with a frame out (the refused region retired the last one) and freed with their frames.
     expect(out).toEqual({ full: 16384, refused: true, after: 0, again: true });
   }, 30_000);

@@ -1,8 +1,7 @@
-import { execFileSync } from 'child_process';
+import { runWithGc } from '../../../../test/support/child-process';
 import { resolve } from 'path';
 import { SeqMap } from './seq-map';
 
-const ROOT = resolve(__dirname, '../../../..');
 
 interface Entry {
   readonly seq: number;
@@ -39,7 +38,7 @@ function promotedBytesPerSettledEntry(table: string, add: string, remove: string
     churn(20001, 40000);
     gc({ type: 'minor' }); gc({ type: 'minor' });
     process.stdout.write(String((old() - before) / 20000));`;
-  return Number(execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8' }));
+  return Number(runWithGc(script));
 }
 
 describe('SeqMap', () => {
