@@ -33,8 +33,8 @@ type Tagged = ArrayBufferLike & { [SLAB]?: Slab };
  * Why: a frame in its own fresh buffer (or in msgpackr's, which it replaces every ~200 KiB)
  * costs an allocation, cold memory the CPU must fetch before it writes, and external memory the
  * GC must account for and free. The bench's `nestrpc-msgpack-noarena` variant (large@64)
- * measures what the arena saves: 4 % of req/s and ~20 MiB of peak RSS on each end at 16 KiB
- * (docs/decisions.md).
+ * measures what the arena saves at 16 KiB: a few % of req/s and 10–20 MiB of peak RSS on each
+ * end (figures and their results files: docs/decisions.md).
  *
  * Frames are carved one after another from 256 KiB slabs. A frame goes back with `release()`
  * once the socket is done with it; a slab whose frames are all back is reused. Releasing is
