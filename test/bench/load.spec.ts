@@ -52,8 +52,9 @@ describe('bench sliced load (client side)', () => {
       expect(turn.settled).toBe(true);
       expect(turn.completions).toBeGreaterThan(0);
       // Measured: the 60 ms after the ramp; the turn also holds the 20 ms ramp and the settling.
+      // No wall-clock ceiling on the 60 ms: a timer on a loaded CI machine fired 47 ms late
+      // (107 ms). A measured part that took the ramp in would fail the turnMs relation instead.
       expect(turn.activeMs).toBeGreaterThanOrEqual(59);
-      expect(turn.activeMs).toBeLessThan(75);
       expect(turn.turnMs).toBeGreaterThanOrEqual(turn.activeMs + 19);
     }
     const result = load.measurement();
