@@ -39,7 +39,7 @@ export function resultsTable(results: CellResult[], systems: readonly TableSyste
 export function targetsTable(checks: TargetCheck[]): string {
   const lines = ['| target | measured | required | ratio | met |', '|---|---|---|--:|:-:|'];
   for (const c of checks) {
-    const met = c.met === undefined ? '–' : c.met ? '✔' : '✘';
+    const met = c.reported === true ? 'reported' : c.met === undefined ? (c.band === undefined ? '–' : '≈') : c.met ? '✔' : '✘';
     lines.push(`| ${c.target} | ${escape(c.measured)} | ${c.required} | ${c.ratio ?? '–'} | ${met} |`);
   }
   return lines.join('\n');
