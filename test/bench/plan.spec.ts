@@ -1,12 +1,19 @@
-import { allCells, PINNED_CELL } from '../../bench/lib/cells';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { allCells, findCell, PINNED_CELL } from '../../bench/lib/cells';
 import { parseOptions } from '../../bench/lib/options';
 import { byCell, CELL_OVERHEAD_MS, estimateDurationMs, featureCostReason, formatDuration, planRun, runOrder, SYSTEM_START_OVERHEAD_MS } from '../../bench/lib/plan';
+import { ResultsFile } from '../../bench/lib/results-file';
 import { evaluateTargets } from '../../bench/lib/targets';
 import { FEATURE_COST_CELLS, MEASURE_ORDER, SYSTEMS, SystemEntry } from '../../bench/systems';
 
 const FEATURE_VARIANTS = ['nestrpc-json-nohb', 'nestrpc-json-trace', 'nestrpc-json-metrics', 'nestrpc-json-otel', 'nestrpc-json-limits', 'nestrpc-json-auth', 'nestrpc-cluster-wrr'];
-// A full run starts every system afresh for each cell (~0.7 s each, runOrder): 1666 s on the 2-core VM (2026-12-01).
-const MAX_FULL_RUN_MS = 28 * 60_000;
+// A full run starts every system afresh for each cell (~0.7 s each, runOrder) and takes its sliced
+// cells in turns with a ramp each: 1805 s on the 2-core VM (2026-12-02, 2fdaaf8 and 3da929d).
+// The estimate is checked against those runs below; this keeps the run from growing unnoticed.
+const MAX_FULL_RUN_MS = 31 * 60_000;
+// What a stalled cell adds on top of the estimate, as bench/run.ts prints it: ~7 s and a restart.
+const STALL_MS = 7_000 + SYSTEM_START_OVERHEAD_MS;
 
 function system(name: string, cells?: string[]): SystemEntry {
   return { name, label: name, family: 'ours', cells, load: () => Promise.reject(new Error('not loaded in this test')) };
@@ -46,6 +53,9 @@ describe('bench run plan', () => {
     const plans = planRun([system('a'), system('b', ['small@64']), system('c', ['large@1'])], allCells().slice(0, 3));
     const model = { warmupMs: 1_000, windowMs: 4_000, rounds: 3 };
     expect(estimateDurationMs(plans, model)).toBe(3 * 4 * (5_000 + CELL_OVERHEAD_MS + SYSTEM_START_OVERHEAD_MS));
+    // Sliced, each of a cell's 8 turns (4 s in 500 ms slices) adds its ramp; the huge cell is not sliced.
+    const sliced = planRun([system('a', ['small@64', 'huge@50'])], allCells().filter((c) => c.id === 'small@64' || c.id === 'huge@50'));
+    expect(estimateDurationMs(sliced, { ...model, sliceMs: 500, rampMs: 50 })).toBe(3 * (2 * (5_000 + CELL_OVERHEAD_MS + SYSTEM_START_OVERHEAD_MS) + 8 * 50));
     expect(formatDuration(1_234_567)).toBe('20 min 35 s');
     expect(formatDuration(9_400)).toBe('9 s');
   });
@@ -97,7 +107,20 @@ describe('bench run plan', () => {
     expect(allCells().filter((c) => c.sliced !== true).map((c) => c.id)).toEqual(['huge@50']);
   });
 
-  it('keeps a full run (every system, every cell, 3 rounds, default windows) within ~28 minutes', () => {
+  it('estimates the committed full runs within 5 % of the time they took', () => {
+    // Two runs on an AMD EPYC host (1805 s each) and one on an Intel Xeon host (1744 s): the fixed overheads differ by host.
+    for (const name of ['2026-12-02-2fdaaf8.json', '2026-12-02-3da929d.json', '2026-12-02.json']) {
+      const file = JSON.parse(readFileSync(join(__dirname, '..', '..', 'bench', 'results', name), 'utf8')) as ResultsFile;
+      expect(file.options.complete).toBe(true);
+      const cells = file.options.cells.map((id) => findCell(id)!);
+      const plans = planRun(file.systems.map((s) => system(s.name, s.cells === undefined ? undefined : [...s.cells])), cells);
+      const stalls = file.results.filter((r) => r.status === 'stall').length * file.options.rounds!;
+      const estimateS = (estimateDurationMs(plans, { ...file.options, rounds: file.options.rounds! }) + stalls * STALL_MS) / 1000;
+      expect(Math.abs(estimateS - file.elapsedS) / file.elapsedS).toBeLessThan(0.05);
+    }
+  });
+
+  it('keeps a full run (every system, every cell, 3 rounds, default windows) within ~31 minutes', () => {
     const options = parseOptions([]);
     expect(options.complete).toBe(true);
     expect(options.rounds).toBe(3);
