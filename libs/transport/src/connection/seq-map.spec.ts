@@ -80,10 +80,27 @@ describe('SeqMap', () => {
 
 
     const growing = new SeqMap<Entry>(4, 16);
-    // 1, 5, 9 and 13 share slot 1 under mask 3; 1 and 9 still under mask 7: it grows twice.
-    for (const seq of [1, 5, 9, 13]) growing.add(entry(seq));
+    // 2, 3 fill half the ring; 1, 5, 9 and 13 share slot 1 under mask 3, 1 and 9 still under mask 7: it grows twice.
+    for (const seq of [2, 3, 1, 5, 9, 13]) growing.add(entry(seq));
     expect(growing.slotCount).toBe(16);
-    for (const seq of [1, 5, 9, 13]) expect(growing.get(seq)?.seq).toBe(seq);
+    for (const seq of [2, 3, 1, 5, 9, 13]) expect(growing.get(seq)?.seq).toBe(seq);
+  });
+
+  it('grows only while at least half full: ids chosen to collide go to the Map, not into a larger ring', () => {
+    // What a peer can choose on the server (calls are keyed by the client's ids): every id on slot 0.
+    const map = new SeqMap<Entry>(64, 4096);
+    const colliding = Array.from({ length: 31 }, (_, i) => i * 4096);
+    for (const seq of colliding) map.add(entry(seq));
+    expect(map.slotCount).toBe(64); // doubling on every collision took it to 4096 slots (32 KiB) with 7 such ids
+    for (const seq of colliding) expect(map.get(seq)?.seq).toBe(seq);
+    for (const seq of colliding) expect(map.delete(seq)?.seq).toBe(seq);
+    expect(map.size).toBe(0);
+
+    // Ids in order, as a client assigns them, still grow it to the calls in flight, and no further.
+    const inOrder = new SeqMap<Entry>(64, 4096);
+    for (let seq = 1; seq <= 1000; seq++) inOrder.add(entry(seq));
+    expect(inOrder.slotCount).toBe(1024);
+    for (let seq = 1; seq <= 1000; seq++) expect(inOrder.get(seq)?.seq).toBe(seq);
   });
 
   it('lists its entries in sequence order, ring and overflow alike, as a copy', () => {

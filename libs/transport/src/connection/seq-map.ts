@@ -14,10 +14,15 @@ export const SEQ_RING_MAX_SLOTS = 4096;
  * it, grew with the calls made (docs/decisions.md). A ring
  * slot is cleared when its call leaves, so nothing of a settled call stays reachable.
  *
- * The ring doubles when a new id's slot is taken (an older call still holds it), up to
- * SEQ_RING_MAX_SLOTS: ids that were distinct under a mask stay distinct under a wider one, so
- * growing never collides. Only a ring at its largest overflows into the Map. It does not shrink:
- * at most 32 KiB per connection.
+ * The ring doubles when a new id's slot is taken (an older call still holds it) and at least
+ * half its slots are in use, up to SEQ_RING_MAX_SLOTS: ids that were distinct under a mask stay
+ * distinct under a wider one, so growing never collides. A colliding id in a ring less than half
+ * full, or at its largest, goes to the Map. So the ring is at most twice the most calls the
+ * connection had in flight (at least SEQ_RING_INITIAL_SLOTS): a peer choosing ids that collide
+ * (the server keys calls by the client's ids) cannot grow it with a few calls, where doubling on
+ * every collision let 7 calls take it to 32 KiB. Client ids come in order, so under steady load
+ * the ring fits the calls in flight and the Map stays empty; an id that collides with a
+ * long-running call goes to the Map until that call ends. It does not shrink.
  */
 export class SeqMap<T extends { readonly seq: number }> {
   private slots: Array<T | undefined>;
@@ -57,7 +62,7 @@ export class SeqMap<T extends { readonly seq: number }> {
   add(entry: T): void {
     const seq = entry.seq;
     let index = seq & this.mask;
-    while (this.slots[index] !== undefined && this.slots.length < this.maxSlots) {
+    while (this.slots[index] !== undefined && this.slots.length < this.maxSlots && this.count >= this.slots.length >>> 1) {
       this.grow();
       index = seq & this.mask;
     }
