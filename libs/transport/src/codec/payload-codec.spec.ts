@@ -5,6 +5,7 @@ import { Frame } from '../protocol/frame';
 import { MessageType } from '../protocol/message-type';
 import { DEFAULT_SERIALIZERS, SerializerRegistry } from '../serializers/serializer-registry';
 import { PayloadCodec } from './payload-codec';
+import { ARENA_MIN_FRAME_BYTES, FrameArena } from '../connection/frame-arena';
 import { encodeFrame } from '../protocol/frame-encoder';
 import { MsgpackSerializer } from '../serializers/msgpack.serializer';
 
@@ -47,6 +48,20 @@ describe('PayloadCodec', () => {
     // Every frame is still what it was when encoded: msgpackr never writes over a buffer it handed out.
     for (const [actual, expected] of frames) expect(actual.equals(expected)).toBe(true);
     expect(codec.decode(decodeOne(frames[49][0]), 'p', 'request')).toEqual({ seq: 50, text: 'x'.repeat(20_000) });
+  });
+
+  it('encodes a JSON frame Node would not pool (≥ 4 KiB) into the frame arena, a smaller one into Node\'s pool', () => {
+    const codec = new PayloadCodec(registry);
+    const encode = (value: string): Buffer => codec.encode(json, { type: MessageType.Response, seq: 9, value, kind: 'response', pattern: 'p' });
+    const large = encode('x'.repeat(16 * 1024));
+    expect(FrameArena.owns(large)).toBe(true);
+    expect(large.length).toBeGreaterThanOrEqual(ARENA_MIN_FRAME_BYTES);
+    const small = encode('x'.repeat(1000));
+    expect(FrameArena.owns(small)).toBe(false);
+    // Both frames whole, and the small one did not land inside the large one's bytes.
+    expect(json.deserialize(decodeOne(large).body!, { pattern: 'p', kind: 'response' })).toBe('x'.repeat(16 * 1024));
+    expect(json.deserialize(decodeOne(small).body!, { pattern: 'p', kind: 'response' })).toBe('x'.repeat(1000));
+    expect(decodeOne(large).seq).toBe(9);
   });
 
   it('falls back to a copied body when the header needs more room than msgpack can leave, and checks the size either way', () => {

@@ -1,5 +1,6 @@
 import { RpcError } from '../errors/rpc.error';
 import { SerializationError } from '../errors/serialization.error';
+import { allocateFrame } from '../connection/frame-arena';
 import { Frame, OutgoingFrame } from '../protocol/frame';
 import { HEADER_BYTES } from '../protocol/constants';
 import { encodeFrame, encodeFrameAround, frameHeadBytes } from '../protocol/frame-encoder';
@@ -50,8 +51,9 @@ export class PayloadCodec {
     } catch (err) {
       throw err instanceof RpcError ? err : new SerializationError(serializer.name, 'serialize', err);
     }
-    // Fields listed, not spread: this runs once per frame on both ends.
-    return encodeFrame({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id, body }, this.maxFrameBytes, metaLength);
+    // Fields listed, not spread: this runs once per frame on both ends. A large frame (a JSON body
+    // of some KiB) is written into the frame arena, as msgpack packs into it, not into fresh memory.
+    return encodeFrame({ type: frame.type, seq: frame.seq, flags: frame.flags, meta: frame.meta, serializerId: serializer.id, body }, this.maxFrameBytes, metaLength, allocateFrame);
   }
 
   /** The frame's body as a value (undefined when it has none). Throws SerializationError. */

@@ -25,6 +25,24 @@ describe('FrameArena', () => {
     expect(FrameArena.owns(Buffer.alloc(10))).toBe(false);
   });
 
+  it('allocates claimed frames for a caller that writes them itself, and none past a slab or the bound', () => {
+    const arena = new FrameArena(4 * KiB, 8 * KiB);
+    const a = arena.allocate(1000)!;
+    const b = arena.allocate(2000)!;
+    expect(a.length).toBe(1000);
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.byteOffset).toBe(1000); // a's end, word-aligned
+    expect(FrameArena.owns(a) && FrameArena.owns(b)).toBe(true);
+    expect(arena.allocate(4 * KiB + 1)).toBeUndefined(); // more than a slab holds
+    const c = arena.allocate(3 * KiB)!; // does not fit after b: the second and last slab
+    expect(c.buffer).not.toBe(a.buffer);
+    expect(arena.allocate(2 * KiB)).toBeUndefined(); // at the bound (8 KiB held, nothing back)
+    arena.release(a);
+    arena.release(b); // the first slab is spare again
+    expect(arena.allocate(2 * KiB)!.buffer).toBe(a.buffer);
+    expect(arena.heldBytes).toBe(8 * KiB);
+  });
+
   it('moves to another slab when the current one lacks the room asked for, and reuses a slab once all its frames are back', () => {
     const arena = new FrameArena(4 * KiB, 64 * KiB);
     const a = carve(arena, 3 * KiB, 1)!;

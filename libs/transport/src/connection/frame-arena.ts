@@ -103,6 +103,18 @@ export class FrameArena {
     return true;
   }
 
+  /**
+   * `bytes` of arena memory for a frame the caller writes itself, claimed at once; undefined when
+   * the arena is at its bound or `bytes` exceeds a slab (the caller allocates as without it).
+   */
+  allocate(bytes: number): Buffer | undefined {
+    const region = this.region(bytes);
+    if (region === undefined) return undefined;
+    const frame = region.bytes.subarray(region.offset, region.offset + bytes);
+    this.claim(frame);
+    return frame;
+  }
+
   /** The frame's bytes are no longer needed. No-op for a buffer the arena did not claim. */
   release(frame: Buffer): void {
     const slab = (frame.buffer as Tagged)[SLAB];
@@ -158,3 +170,14 @@ export class FrameArena {
 
 /** The process's arena (frames of every connection: they are written from one thread). */
 export const frameArena = new FrameArena();
+
+/**
+ * Frames from this size up are encoded into the arena (`allocateFrame`): Node serves smaller
+ * `Buffer.allocUnsafe` calls from its shared 8 KiB pool, larger ones with fresh memory each.
+ */
+export const ARENA_MIN_FRAME_BYTES = Buffer.poolSize >>> 1;
+
+/** Memory for a frame of `bytes` the caller writes in full: the arena's for a frame Node would not pool, else `Buffer.allocUnsafe`. */
+export function allocateFrame(bytes: number): Buffer {
+  return (bytes >= ARENA_MIN_FRAME_BYTES ? frameArena.allocate(bytes) : undefined) ?? Buffer.allocUnsafe(bytes);
+}

@@ -8,14 +8,15 @@ import { metadataSize, writeMetadata } from './metadata.codec';
  * Encodes one frame into a single buffer: one allocation, metadata written in place, one copy of the body.
  * Throws FrameTooLargeError before allocating when the frame would exceed `maxFrameBytes`.
  * `metaLength`: `metadataSize(frame.meta)` when the caller has already computed (and so validated) it.
+ * `allocate`: where the frame's bytes come from (PayloadCodec: the frame arena for large frames).
  */
-export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, metaLength = metadataSize(frame.meta)): Buffer {
+export function encodeFrame(frame: OutgoingFrame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, metaLength = metadataSize(frame.meta), allocate: (bytes: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const body = frame.body;
   const bodyLength = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
   const total = HEADER_BYTES + metaLength + bodyLength;
   if (total > maxFrameBytes) throw new FrameTooLargeError(total, maxFrameBytes);
 
-  const out = Buffer.allocUnsafe(total);
+  const out = allocate(total);
   writeHead(frame, out, metaLength, bodyLength, body === undefined);
   if (body !== undefined && bodyLength > 0) {
     if (typeof body === 'string') out.write(body, HEADER_BYTES + metaLength, 'utf8');
