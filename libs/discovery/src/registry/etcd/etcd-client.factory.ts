@@ -9,8 +9,12 @@ import { watchReconnectBackoff } from './watch-backoff';
  * not when @nestrpc/discovery is imported: an app serving without a registry, or with a static
  * one, never pays for it. The one place this package loads etcd3's runtime.
  */
+let loaded: typeof import('etcd3') | undefined;
 function etcd3(): typeof import('etcd3') {
-  return require('etcd3') as typeof import('etcd3');
+  // Kept once loaded: an error checked late (a request the registry's close() cut short) then
+  // needs no module lookup, which a host that has moved on (a test runner's torn-down module
+  // registry) may refuse.
+  return (loaded ??= require('etcd3') as typeof import('etcd3'));
 }
 
 /** etcd3's own test for a connection-level failure (refused, timed out). */

@@ -128,4 +128,32 @@ describe('ServiceWatch', () => {
     expect(lists.at(-1)).toBe('live');
     await watch.close();
   });
+
+  it('waits in close() for a list still in flight, bounded, so that nothing of the watch runs after close() resolved', async () => {
+    // The registry closes the etcd client once its watches are closed: a list cut short then failed
+    // after close() had resolved, in a test runner whose modules were torn down (CI exited 1).
+    const { watch, watchers, list } = setUp([{ revision: 3, clusterId: 'c1', kvs: [] as never }]);
+    let answer: (listed: ListResult) => void = () => undefined;
+    list.mockImplementationOnce(() => new Promise<ListResult>((resolve) => (answer = resolve)));
+    watch.start();
+    await settle();
+    expect(list).toHaveBeenCalledTimes(1);
+    let closed = false;
+    const closing = watch.close(5_000).then(() => (closed = true));
+    await settle();
+    expect(closed).toBe(false); // resolved at once before the fix, the list still in flight
+    answer({ revision: 3, clusterId: 'c1', kvs: [] as never });
+    await closing;
+    expect(watchers).toEqual([]); // the late answer opened no watcher
+
+    // A list that never answers holds close() for its step bound only.
+    const stuck = setUp([{ revision: 3, clusterId: 'c1', kvs: [] as never }]);
+    stuck.list.mockImplementationOnce(() => new Promise<ListResult>(() => undefined));
+    stuck.watch.start();
+    await settle();
+    const started = Date.now();
+    await stuck.watch.close(100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });

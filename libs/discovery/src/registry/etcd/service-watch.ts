@@ -45,6 +45,8 @@ export class ServiceWatch {
   private revision = 0;
   private clusterId: string | undefined;
   private syncing = false;
+  /** The sync under way, for close() to wait for (bounded): nothing of the watch runs after close(). */
+  private running: Promise<void> | undefined;
   private resyncWanted = false;
   private holdTimer: NodeJS.Timeout | undefined;
   private disconnected = false;
@@ -89,14 +91,23 @@ export class ServiceWatch {
     for (const listener of [...this.listeners]) listener.complete();
     this.listeners.clear();
     await this.dropWatcher(stepMs);
+    // A list or watch request still in flight ends with the client (which the registry closes
+    // next) or its own deadline; waited for here, so it does not settle after close() resolved.
+    if (this.running !== undefined) await settleWithin(this.running, stepMs);
   }
 
-  private async sync(reason: string): Promise<void> {
-    if (this.closed) return;
+  private sync(reason: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.syncing) {
       this.resyncWanted = true;
-      return;
+      return Promise.resolve();
     }
+    const run = this.runSync(reason);
+    this.running = run;
+    return run;
+  }
+
+  private async runSync(reason: string): Promise<void> {
     this.syncing = true;
     try {
       await this.dropWatcher(DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS);
@@ -120,6 +131,7 @@ export class ServiceWatch {
       this.onSyncFailure(error as Error);
     } finally {
       this.syncing = false;
+      this.running = undefined;
       if (this.resyncWanted && !this.closed && !this.retry.pending) {
         this.resyncWanted = false;
         void this.sync('resync requested');
