@@ -10,13 +10,39 @@ const fs = require('fs');
 
 const TAIL_LINES = 60;
 
+/**
+ * What jest prints when it sets `process.exitCode = 1` itself while every test passes: code that
+ * ran after a test file's environment was torn down (a timer or a request its test did not end).
+ * It can be anywhere in the log, so it is looked for, not only tailed.
+ */
+const EXIT_CODE_MARKERS = ['after the Jest environment has been torn down'];
+const MARKER_CONTEXT_LINES = 12;
+
+function readLines(file) {
+  return fs.readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((line) => line.trim() !== '');
+}
+
 function tail(file, lines) {
   try {
-    const text = fs.readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
-    return text.split('\n').filter((line) => line.trim() !== '').slice(-lines);
+    return readLines(file).slice(-lines);
   } catch (e) {
     return [`(no log at ${file}: ${e.message})`];
   }
+}
+
+/** Every line of the log with an EXIT_CODE_MARKERS message, and the lines after it (its stack). */
+function exitCodeCauses(file) {
+  let all;
+  try {
+    all = readLines(file);
+  } catch {
+    return [];
+  }
+  const found = [];
+  all.forEach((line, i) => {
+    if (EXIT_CODE_MARKERS.some((marker) => line.includes(marker))) found.push(...all.slice(i, i + 1 + MARKER_CONTEXT_LINES));
+  });
+  return found;
 }
 
 /** @returns {{ lines: string[], ok: boolean }} */
@@ -57,6 +83,11 @@ function summarize(runs) {
   }
   for (const { why, logFile, label } of diagnoses) {
     lines.push(`CI failure: ${why}`);
+    const causes = logFile === undefined ? [] : exitCodeCauses(logFile);
+    if (causes.length > 0) {
+      lines.push(`--- jest set the exit code itself: code ran after a test file's environment was torn down ---`);
+      lines.push(...causes);
+    }
     if (logFile !== undefined) {
       lines.push(`--- the last ${TAIL_LINES} lines of the output of ${label} ---`);
       lines.push(...tail(logFile, TAIL_LINES));

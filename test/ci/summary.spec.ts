@@ -51,6 +51,22 @@ describe('.ci/summary.js, the CI run last word', () => {
     expect(lines.indexOf('Error: boom after the run')).toBeLessThan(lines.length - 1);
   });
 
+  it('finds, anywhere in the log, the post-teardown error with which jest sets exit code 1 itself, and prints it with its stack', () => {
+    const early = [
+      'PASS test/discovery/cluster.int-spec.ts (7.727 s)',
+      'ReferenceError: You are trying to `require` a file after the Jest environment has been torn down. From test/discovery/cluster.int-spec.ts.',
+      '      at etcd3 (libs/discovery/src/registry/etcd/etcd-client.factory.ts:13:10)',
+      '      at ServiceWatch.sync (libs/discovery/src/registry/etcd/service-watch.ts:103:22)',
+    ];
+    const output = [...early, ...Array.from({ length: 200 }, (_, i) => `PASS test/s${i}.spec.ts`), 'Test results written to: .jest-results.json'].join('\n');
+    const { lines } = summarize([{ label: 'npm test', resultsFile: results('a', 10), status: 1, logFile: log('a', output) }]);
+    const at = lines.indexOf(early[1]);
+    expect(at).toBeGreaterThan(0); // 200 lines before the end: out of the tail's reach
+    expect(lines[at - 1]).toContain('jest set the exit code itself');
+    expect(lines.slice(at, at + 3)).toEqual(early.slice(1));
+    expect(lines[lines.length - 1]).toBe('10 passed, 1 failed');
+  });
+
   it('fails on failed tests, on missing results and on a run that passed nothing', () => {
     expect(summarize([{ label: 'npm test', resultsFile: results('a', 9, 1), status: 1 }])).toEqual({ lines: ['npm test: 9 passed, 1 failed', '9 passed, 1 failed'], ok: false });
     const missing = summarize([{ label: 'npm test', resultsFile: join(dir, 'none.json'), status: 1, logFile: log('m', 'tsc: error TS2322') }]);
