@@ -44,7 +44,6 @@ export class ServiceWatch {
   private watcher: Watcher | undefined;
   private revision = 0;
   private clusterId: string | undefined;
-  private syncing = false;
   /** The sync under way, for close() to wait for (bounded): nothing of the watch runs after close(). */
   private running: Promise<void> | undefined;
   private resyncWanted = false;
@@ -98,7 +97,7 @@ export class ServiceWatch {
 
   private sync(reason: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (this.syncing) {
+    if (this.running !== undefined) {
       this.resyncWanted = true;
       return Promise.resolve();
     }
@@ -108,7 +107,6 @@ export class ServiceWatch {
   }
 
   private async runSync(reason: string): Promise<void> {
-    this.syncing = true;
     try {
       await this.dropWatcher(DEFAULT_SHUTDOWN_STEP_TIMEOUT_MS);
       const listed = await this.deps.kv.list(this.prefix);
@@ -130,7 +128,6 @@ export class ServiceWatch {
       if (this.closed) return;
       this.onSyncFailure(error as Error);
     } finally {
-      this.syncing = false;
       this.running = undefined;
       if (this.resyncWanted && !this.closed && !this.retry.pending) {
         this.resyncWanted = false;
