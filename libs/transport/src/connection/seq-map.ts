@@ -17,12 +17,14 @@ export const SEQ_RING_MAX_SLOTS = 4096;
  * The ring doubles when a new id's slot is taken (an older call still holds it) and at least
  * half its slots are in use, up to SEQ_RING_MAX_SLOTS: ids that were distinct under a mask stay
  * distinct under a wider one, so growing never collides. A colliding id in a ring less than half
- * full, or at its largest, goes to the Map. So the ring is at most twice the most calls the
- * connection had in flight (at least SEQ_RING_INITIAL_SLOTS): a peer choosing ids that collide
- * (the server keys calls by the client's ids) cannot grow it with a few calls, where doubling on
- * every collision let 7 calls take it to 32 KiB. Client ids come in order, so under steady load
- * the ring fits the calls in flight and the Map stays empty; an id that collides with a
- * long-running call goes to the Map until that call ends. It does not shrink.
+ * full, or at its largest, goes to the Map. A doubling needs at least half as many calls in
+ * flight (ring and Map together) as the slots it starts from, so the ring is at most four times
+ * the most calls the connection had in flight (at least SEQ_RING_INITIAL_SLOTS): a peer choosing
+ * ids that collide (the server keys calls by the client's ids) cannot grow it with a few calls,
+ * where doubling on every collision let 7 calls take it to 32 KiB. Client ids come in order, so
+ * under steady load nearly every call finds a free slot; an id whose slot an older call still
+ * holds (a long-running call, or completions far out of order) goes to the Map until one of
+ * them leaves. It does not shrink.
  */
 export class SeqMap<T extends { readonly seq: number }> {
   private slots: Array<T | undefined>;
