@@ -96,3 +96,9 @@ export function allCells(): CellSpec[] {
 export function findCell(id: string): CellSpec | undefined {
   return allCells().find((cell) => cell.id === id);
 }
+
+/**
+ * The cell feature costs are judged in, against the A/A copy measured there (bench/lib/targets.ts;
+ * the copy's registry entry runs in this cell only).
+ */
+export const FEATURE_COST_CELL = 'small@64';
