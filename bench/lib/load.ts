@@ -173,7 +173,8 @@ export class SlicedLoad {
     state.measuring = measured;
     await sleep(ms);
     state.measuring = false;
-    const activeMs = performance.now() - from;
+    // Rounded once, here: the window is the sum of the turns' activeMs exactly as each turn reports it.
+    const activeMs = round2(performance.now() - from);
     if (measured) {
       const used = process.cpuUsage(cpu);
       this.activeMs += activeMs;
@@ -181,7 +182,7 @@ export class SlicedLoad {
     }
     this.load.stop();
     const inTime = await settlesWithin(settled, drainMs);
-    return { activeMs: round2(activeMs), turnMs: round2(performance.now() - started), completions: state.completions - before, settled: inTime };
+    return { activeMs, turnMs: round2(performance.now() - started), completions: state.completions - before, settled: inTime };
   }
 }
 
