@@ -84,8 +84,9 @@ function judgedThroughput(find: Lookup, cell: string, system: string, baseline: 
 }
 
 /**
- * A ratio shown beside the targets, never judged: system ÷ baseline in the cell, round by round
- * (no ratio quoted when the rounds spread over MAX_SPREAD_PCT, or either side ran once and varied).
+ * A ratio shown beside the targets, never judged: system ÷ baseline in the cell, round by round.
+ * No ratio is quoted when it is not steady (per-round ratios over MAX_SPREAD_PCT apart; without
+ * rounds, a side whose runs were).
  */
 function reported(find: Lookup, cell: string, system: string, baseline: string, note: string): TargetCheck {
   const target = `${cell}${note}: ${system} req/s ÷ ${baseline}`;
