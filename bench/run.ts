@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     graceMs: GRACE_MS,
     startupTimeoutMs: STARTUP_TIMEOUT_MS,
     profileDir,
+    profileIntervalUs: options.profileIntervalUs,
     pinningUnavailable: pinning,
     verbose: options.verbose,
     log,

@@ -13,12 +13,14 @@ export interface BenchOptions {
   sliceMs: number;
   rampMs: number;
   profile: boolean;
+  /** With `profile`: V8's sampling interval in µs (`--cpu-prof-interval`); undefined keeps V8's 1 000. */
+  profileIntervalUs?: number;
   verbose: boolean;
   /** True when every system and cell runs (only then are results/README treated as the reference run). */
   complete: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--rounds=<n>] [--slice=<s>] [--ramp=<s>] [--profile] [--verbose]
+const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--rounds=<n>] [--slice=<s>] [--ramp=<s>] [--profile] [--profile-interval=<µs>] [--verbose]
   systems: ${SYSTEMS.map((s) => s.name).join(', ')}
   cells:   ${allCells().map((c) => c.id).join(', ')}`;
 
@@ -54,7 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     flags.set(match[1], match[2] ?? 'true');
   }
   for (const name of flags.keys()) {
-    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'rounds', 'slice', 'ramp', 'profile', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
+    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'rounds', 'slice', 'ramp', 'profile', 'profile-interval', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
   }
   if (flags.has('help')) {
     process.stdout.write(`${USAGE}\n`);
@@ -74,7 +76,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: count(flags.get('rounds'), ROUNDS[mode], '--rounds'),
     sliceMs,
     rampMs: seconds(flags.get('ramp'), RAMP_MS[mode], '--ramp'),
-    profile: flags.has('profile'),
+    // A sampling interval implies profiling: 1 ms samples are too coarse for a call of ~100 µs.
+    profile: flags.has('profile') || flags.has('profile-interval'),
+    profileIntervalUs: flags.has('profile-interval') ? count(flags.get('profile-interval'), 1_000, '--profile-interval') : undefined,
     verbose: flags.has('verbose'),
     complete: systems.length === SYSTEMS.length && cells.length === allCells().length,
   };

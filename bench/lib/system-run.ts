@@ -19,6 +19,8 @@ export interface RunConfig {
   sliceMs: number;
   rampMs: number;
   profileDir: string | undefined;
+  /** V8's sampling interval for the profiles (µs); undefined keeps its default. */
+  profileIntervalUs?: number;
   /** Why cells with a `pin` cannot be pinned here (no taskset, < 2 CPUs): they are reported n/a. */
   pinningUnavailable: string | undefined;
   verbose: boolean;
@@ -196,7 +198,8 @@ export function clientSpec(entry: SystemEntry, ports: number[], cells: CellSpec[
 }
 
 export function spawn(entry: SystemEntry, role: string, script: string, args: string[], config: RunConfig): BenchChild {
-  const nodeArgs = config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(config.profileDir, `${entry.name}-${role}`)}`] : [];
+  const interval = config.profileIntervalUs === undefined ? [] : [`--cpu-prof-interval=${config.profileIntervalUs}`];
+  const nodeArgs = config.profileDir ? ['--cpu-prof', ...interval, `--cpu-prof-dir=${join(config.profileDir, `${entry.name}-${role}`)}`] : [];
   return new BenchChild(`${entry.name}/${role}`, script, args, { baseUrl: config.buildDir, nodeArgs, verbose: config.verbose });
 }
 

@@ -1,10 +1,15 @@
 /**
  * Summarizes V8 CPU profiles (`--cpu-prof` output) by self time.
  *
- *   node -r ts-node/register/transpile-only bench/tools/profile-top.ts <file.cpuprofile|dir>... [--top=25]
+ *   node -r ts-node/register/transpile-only bench/tools/profile-top.ts <file.cpuprofile|dir>... [--top=25] [--from=<ms>] [--to=<ms>] [--timeline]
  *
- * Several files (or every .cpuprofile in a directory) are merged. Prints the top functions and
- * the top modules (npm package, repository file or node internals) by self time.
+ * Several files (or every .cpuprofile in a directory) are merged. Prints the time sampled and how
+ * much of it was busy (not idle), then the top functions and the top modules (npm package,
+ * repository file or node internals) by self time. A benchmark process's profile covers its whole
+ * life, start-up included: `--timeline` prints each profile's busy ms per 500 ms from its start,
+ * and `--from`/`--to` (ms from each profile's start) keep only the measured part, so busy ms ÷
+ * the calls made in it is the CPU per call the profile saw (`npm run bench -- --profile-interval=50`
+ * samples every 50 µs instead of V8's 1 ms, for one-call-in-flight cells).
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
@@ -15,40 +20,99 @@ interface CallFrame {
   lineNumber: number;
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: { id: number; callFrame: CallFrame }[];
   samples: number[];
   timeDeltas: number[];
 }
 
+/** Samples kept: from `fromMs` (inclusive) to `toMs` (exclusive), ms since the profile's start. */
+export interface ProfileWindow {
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface ProfileSummary {
+  /** µs sampled in the window, and how much of it was not `(idle)`. */
+  totalUs: number;
+  busyUs: number;
+  byFunction: Map<string, number>;
+  byModule: Map<string, number>;
+}
+
 const REPO_ROOT = join(__dirname, '..', '..');
+const TIMELINE_BUCKET_MS = 500;
+const IDLE = '(idle)';
+
+/** Self time by function and by module over the samples of `profiles` that fall in `window`. */
+export function summarize(profiles: readonly CpuProfile[], window: ProfileWindow = {}): ProfileSummary {
+  const fromUs = (window.fromMs ?? 0) * 1000;
+  const toUs = (window.toMs ?? Infinity) * 1000;
+  const summary: ProfileSummary = { totalUs: 0, busyUs: 0, byFunction: new Map(), byModule: new Map() };
+  for (const profile of profiles) {
+    const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    let at = 0;
+    // timeDeltas[i] is the time elapsed before sample i: charge it to the sample it leads to.
+    profile.samples.forEach((id, i) => {
+      const micros = Math.max(0, profile.timeDeltas[i] ?? 0);
+      at += micros;
+      if (at < fromUs || at >= toUs) return;
+      const frame = frames.get(id)!;
+      summary.totalUs += micros;
+      if (frame.functionName !== IDLE) summary.busyUs += micros;
+      add(summary.byFunction, functionKey(frame), micros);
+      add(summary.byModule, moduleKey(frame.url, frame.functionName), micros);
+    });
+  }
+  return summary;
+}
+
+/** Busy (not idle) µs per `bucketMs` from the profile's start: where its measured part lies. */
+export function busyTimeline(profile: CpuProfile, bucketMs = TIMELINE_BUCKET_MS): number[] {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const buckets: number[] = [];
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const micros = Math.max(0, profile.timeDeltas[i] ?? 0);
+    at += micros;
+    const bucket = Math.floor(at / 1000 / bucketMs);
+    while (buckets.length <= bucket) buckets.push(0);
+    if (frames.get(id)!.functionName !== IDLE) buckets[bucket] += micros;
+  });
+  return buckets;
+}
 
 function main(): void {
   const args = process.argv.slice(2);
-  const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
+  const option = (name: string): number | undefined => {
+    const value = args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0) fail(`--${name} takes a number, got "${value}"`);
+    return parsed;
+  };
+  const top = option('top') ?? 25;
   const files = args.filter((a) => !a.startsWith('--')).flatMap(expand);
-  if (files.length === 0) {
-    process.stderr.write('Usage: profile-top.ts <file.cpuprofile|dir>... [--top=25]\n');
-    process.exit(2);
-  }
-  const byFunction = new Map<string, number>();
-  const byModule = new Map<string, number>();
-  let total = 0;
-  for (const file of files) {
-    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
-    // timeDeltas[i] is the time elapsed before sample i: charge it to the sample it leads to.
-    profile.samples.forEach((id, i) => {
-      const frame = frames.get(id)!;
-      const micros = Math.max(0, profile.timeDeltas[i] ?? 0);
-      total += micros;
-      add(byFunction, functionKey(frame), micros);
-      add(byModule, moduleKey(frame.url, frame.functionName), micros);
+  if (files.length === 0) fail('Usage: profile-top.ts <file.cpuprofile|dir>... [--top=25] [--from=<ms>] [--to=<ms>] [--timeline]');
+  const profiles = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+  if (args.includes('--timeline')) {
+    profiles.forEach((profile, i) => {
+      const buckets = busyTimeline(profile).map((us, b) => `${b * TIMELINE_BUCKET_MS}: ${(us / 1000).toFixed(0)}`);
+      process.stdout.write(`${shortUrl(files[i])}: busy ms per ${TIMELINE_BUCKET_MS} ms from the start\n  ${buckets.join(', ')}\n`);
     });
+    process.stdout.write('\n');
   }
-  process.stdout.write(`${files.length} profile(s), ${(total / 1000).toFixed(0)} ms sampled\n\n`);
-  print('self time by function', byFunction, total, top);
-  print('self time by module', byModule, total, top);
+  const window: ProfileWindow = { fromMs: option('from'), toMs: option('to') };
+  const summary = summarize(profiles, window);
+  const scope = window.fromMs === undefined && window.toMs === undefined ? '' : ` from ${window.fromMs ?? 0} ms to ${window.toMs ?? 'the end'}${window.toMs === undefined ? '' : ' ms'}`;
+  process.stdout.write(`${files.length} profile(s)${scope}: ${(summary.totalUs / 1000).toFixed(0)} ms sampled, ${(summary.busyUs / 1000).toFixed(0)} ms busy\n\n`);
+  print('self time by function', summary.byFunction, summary.totalUs, top);
+  print('self time by module', summary.byModule, summary.totalUs, top);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
 }
 
 function expand(path: string): string[] {
@@ -94,4 +158,4 @@ function print(title: string, map: Map<string, number>, total: number, top: numb
   process.stdout.write('\n');
 }
 
-main();
+if (require.main === module) main();
