@@ -13,6 +13,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
+import { toolArg } from './tool-args';
 
 interface CallFrame {
   functionName: string;
@@ -50,14 +51,8 @@ export function summarize(profiles: readonly CpuProfile[], window: ProfileWindow
   const toUs = (window.toMs ?? Infinity) * 1000;
   const summary: ProfileSummary = { totalUs: 0, busyUs: 0, byFunction: new Map(), byModule: new Map() };
   for (const profile of profiles) {
-    const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
-    let at = 0;
-    // timeDeltas[i] is the time elapsed before sample i: charge it to the sample it leads to.
-    profile.samples.forEach((id, i) => {
-      const micros = Math.max(0, profile.timeDeltas[i] ?? 0);
-      at += micros;
-      if (at < fromUs || at >= toUs) return;
-      const frame = frames.get(id)!;
+    forEachSample(profile, (frame, atUs, micros) => {
+      if (atUs < fromUs || atUs >= toUs) return;
       summary.totalUs += micros;
       if (frame.functionName !== IDLE) summary.busyUs += micros;
       add(summary.byFunction, functionKey(frame), micros);
@@ -69,23 +64,31 @@ export function summarize(profiles: readonly CpuProfile[], window: ProfileWindow
 
 /** Busy (not idle) µs per `bucketMs` from the profile's start: where its measured part lies. */
 export function busyTimeline(profile: CpuProfile, bucketMs = TIMELINE_BUCKET_MS): number[] {
-  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const buckets: number[] = [];
-  let at = 0;
-  profile.samples.forEach((id, i) => {
-    const micros = Math.max(0, profile.timeDeltas[i] ?? 0);
-    at += micros;
-    const bucket = Math.floor(at / 1000 / bucketMs);
+  forEachSample(profile, (frame, atUs, micros) => {
+    const bucket = Math.floor(atUs / 1000 / bucketMs);
     while (buckets.length <= bucket) buckets.push(0);
-    if (frames.get(id)!.functionName !== IDLE) buckets[bucket] += micros;
+    if (frame.functionName !== IDLE) buckets[bucket] += micros;
   });
   return buckets;
+}
+
+/** Each sample's frame, when it was taken (µs from the profile's start) and the µs it stands for. */
+function forEachSample(profile: CpuProfile, visit: (frame: CallFrame, atUs: number, micros: number) => void): void {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  let atUs = 0;
+  // timeDeltas[i] is the time elapsed before sample i: charge it to the sample it leads to.
+  profile.samples.forEach((id, i) => {
+    const micros = Math.max(0, profile.timeDeltas[i] ?? 0);
+    atUs += micros;
+    visit(frames.get(id)!, atUs, micros);
+  });
 }
 
 function main(): void {
   const args = process.argv.slice(2);
   const option = (name: string): number | undefined => {
-    const value = args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    const value = toolArg(name);
     if (value === undefined) return undefined;
     const parsed = Number(value);
     if (!Number.isFinite(parsed) || parsed < 0) fail(`--${name} takes a number, got "${value}"`);
