@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=
   cells:   ${allCells().map((c) => c.id).join(', ')}`;
 
 /**
- * A full run is 96 system × cell pairs × 3 rounds: at 1 s + 4 s per cell it takes ~30 min
+ * A full run is 97 system × cell pairs × 3 rounds: at 1 s + 4 s per cell it takes ~30 min
  * (lib/plan.ts estimates it); at 1.5 s + 5 s it would be ~35. Three 4 s windows per cell are still 12 s of measurement against the
  * issue's single 5 s, and a cell that does not repeat within 20 % is marked, not quoted.
  */

@@ -1,5 +1,5 @@
 import { isSteady, MAX_SPREAD_PCT, p99RatioOf, Ratio, ratioOf } from './aggregate';
-import { CellResult, FEATURE_COST_CELL } from './cells';
+import { CellResult, FEATURE_COST_CELL, PINNED_CELL } from './cells';
 
 export interface TargetCheck {
   target: string;
@@ -38,13 +38,16 @@ export function evaluateTargets(results: CellResult[]): TargetCheck[] {
   }
   // The in-flight-1 target is read pinned (server and client on separate cores);
   // unpinned, the scheduler may put both on one core, so that one is reported beside it.
-  checks.push(throughput(find, 'small@1-pinned', OURS, 'raw-json', 0.9, ' (pinned to separate cores)'));
+  checks.push(throughput(find, PINNED_CELL.id, OURS, 'raw-json', 0.9, ' (pinned to separate cores)'));
+  // How far two identical pairs read apart in that cell: what a ratio near 0.9 can be told from.
+  const pinnedBand = aaBand(find, PINNED_CELL.id);
+  if (pinnedBand !== undefined) checks.push(pinnedBand.check);
   checks.push(throughput(find, 'small@1', OURS, 'raw-json', 0.9, ' (unpinned)'));
   checks.push(throughput(find, 'large@64', 'nestrpc-msgpack', 'nest-tcp', 3.5));
   // In flight 1 served as a Nest microservice (Nest's handler pipeline, not the starter's direct
   // handlers), then with no handler pipeline and no client Observable: the transport's own cost.
-  checks.push(reported(find, 'small@1-pinned', 'nestrpc-json-microservice', 'raw-json', " (as a Nest microservice: Nest's handler pipeline)"));
-  checks.push(reported(find, 'small@1-pinned', 'nestrpc-json-bare-client', 'raw-json', ' (transport alone: no handler pipeline, no Observable)'));
+  checks.push(reported(find, PINNED_CELL.id, 'nestrpc-json-microservice', 'raw-json', " (as a Nest microservice: Nest's handler pipeline)"));
+  checks.push(reported(find, PINNED_CELL.id, 'nestrpc-json-bare-client', 'raw-json', ' (transport alone: no handler pipeline, no Observable)'));
   checks.push(completes(find, 'large@512', OURS));
   checks.push(completes(find, 'huge@50', OURS));
   // What call-path features cost: each a ratio of the same path with and without it, judged

@@ -1,4 +1,4 @@
-import { FEATURE_COST_CELL } from '../lib/cells';
+import { FEATURE_COST_CELL, PINNED_CELL } from '../lib/cells';
 import { BenchSystem } from './types';
 
 export type SystemFamily = 'ours' | 'nest' | 'ceiling';
@@ -33,8 +33,9 @@ export const SYSTEMS: readonly SystemEntry[] = [
   { name: 'nestrpc-json-otel', label: 'nestrpc JSON, tracing (no SDK) + metrics', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { instrumented: true }) },
   // Not a feature: the same system as nestrpc-json under another name, in processes of its own.
   // What it reads against nestrpc-json is the band within which the run cannot tell two pairs of
-  // processes apart (bench/lib/targets.ts judges the feature costs against it).
-  { name: 'nestrpc-json-aa', label: 'nestrpc JSON, A/A copy (identical: the run\'s pair-to-pair noise)', family: 'ours', cells: [FEATURE_COST_CELL], comparedWith: 'nestrpc-json', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
+  // processes apart (bench/lib/targets.ts judges the feature costs against it, and reports it in
+  // the pinned cell beside the in-flight-1 target).
+  { name: 'nestrpc-json-aa', label: 'nestrpc JSON, A/A copy (identical: the run\'s pair-to-pair noise)', family: 'ours', cells: [PINNED_CELL.id, FEATURE_COST_CELL], comparedWith: 'nestrpc-json', load: async () => (await import('./nestrpc')).nestrpcSystem('json') },
   { name: 'nestrpc-json-limits', label: 'nestrpc JSON, overload limits on (not reached)', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { limits: true }) },
   { name: 'nestrpc-json-auth', label: 'nestrpc JSON, token authentication', family: 'ours', ...FEATURE, load: async () => (await import('./nestrpc')).nestrpcSystem('json', { authenticated: true }) },
   { name: 'nestrpc-json-turnflush', label: 'nestrpc JSON, 0.1 flush policy (whole turn at its end)', family: 'ours', cells: ['small@1-pinned', 'small@64'], comparedWith: 'nestrpc-json', load: async () => (await import('./nestrpc')).nestrpcSystem('json', { before: 'turn-end-flush' }) },

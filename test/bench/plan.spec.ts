@@ -32,7 +32,7 @@ describe('bench run plan', () => {
     // The "what 0.1 did" variants run where their change shows, each against the system it changes.
     const before = SYSTEMS.filter((s) => s.cells !== undefined && !FEATURE_VARIANTS.includes(s.name));
     expect(before.map((s) => [s.name, s.comparedWith, s.cells])).toEqual([
-      ['nestrpc-json-aa', 'nestrpc-json', ['small@64']],
+      ['nestrpc-json-aa', 'nestrpc-json', ['small@1-pinned', 'small@64']],
       ['nestrpc-json-turnflush', 'nestrpc-json', ['small@1-pinned', 'small@64']],
       ['nestrpc-json-microservice', 'nestrpc-json', ['small@1-pinned', 'small@64', 'small@512']],
       ['nestrpc-json-bare-client', 'nestrpc-json', ['small@1-pinned', 'small@64']],

@@ -83,6 +83,23 @@ describe('benchmark targets', () => {
     expect(targetsTable([microservice, metrics])).not.toMatch(/✔|✘/);
   });
 
+  it('reports the A/A band of the pinned cell under the in-flight-1 target, which it leaves as it was', () => {
+    const checks = evaluateTargets([
+      cell('raw-json', 'small@1-pinned', [5_000, 5_000, 5_000]),
+      cell('nestrpc-json', 'small@1-pinned', [4_450, 4_450, 4_450]),
+      cell(AA_COPY, 'small@1-pinned', [4_895, 4_450, 4_094]),
+    ]);
+    const index = checks.findIndex((t) => t.target === 'small@1-pinned (pinned to separate cores): nestrpc-json req/s ÷ raw-json');
+    expect(checks[index]).toMatchObject({ ratio: 0.89, met: false });
+    expect(checks[index + 1]).toMatchObject({
+      target: "small@1-pinned (A/A control: an identical copy, the run's pair-to-pair noise): nestrpc-json-aa req/s ÷ nestrpc-json",
+      measured: '4450 vs 4450; per round 1.10, 1.00, 0.92; band ±10.0 %',
+      ratio: 1,
+      met: undefined,
+      reported: true,
+    });
+  });
+
   describe('feature costs against the A/A control', () => {
     const LIMITS = 'small@64 (overload limits on, not reached, cost < 2 %): nestrpc-json-limits req/s ÷ nestrpc-json';
     const BASE = [100_000, 100_000, 100_000];
