@@ -20,7 +20,7 @@ import { CellResult } from './lib/cells';
 import { killAllChildren } from './lib/child';
 import { renderLatestBlock } from './lib/docs-blocks';
 import { describeMachine, machineInfo } from './lib/machine';
-import { BenchOptions, parseOptions } from './lib/options';
+import { BenchOptions, parseOptions, recordedOptions } from './lib/options';
 import { byCell, estimateDurationMs, formatDuration, planRun, runOrder } from './lib/plan';
 import { publishResults } from './lib/publish';
 import { gitRevision, ResultsFile } from './lib/results-file';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     elapsedS,
     commit: revision?.commit,
     dirty: revision?.dirty,
-    options: summaryOf(options),
+    options: recordedOptions(options),
     machine,
     systems: options.systems.map(({ name, label, family, cells, comparedWith }) => ({ name, label, family, cells, comparedWith })),
     results,
@@ -122,10 +122,6 @@ async function main(): Promise<void> {
   log(`elapsed: ${formatDuration(elapsedS * 1000)} (estimated ${formatDuration(estimateMs)})`);
   if (options.complete && options.mode === 'full' && !options.profile) for (const line of publishResults(REPO_ROOT, file, fileName)) log(line);
   if (profileDir) log(`CPU profiles in ${relative(process.cwd(), profileDir)}; summarize with: node -r ts-node/register/transpile-only bench/tools/profile-top.ts <file.cpuprofile>`);
-}
-
-function summaryOf(options: BenchOptions): ResultsFile['options'] {
-  return { warmupMs: options.warmupMs, windowMs: options.windowMs, sliceMs: options.sliceMs, rampMs: options.rampMs, rounds: options.rounds, cells: options.cells.map((c) => c.id), profile: options.profile, complete: options.complete };
 }
 
 /** Full runs of everything are `<date>.json`; quick or partial runs get a suffix so they never replace one. */

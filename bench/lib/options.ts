@@ -1,5 +1,6 @@
 import { allCells, CellSpec } from './cells';
 import { SYSTEMS, SystemEntry } from '../systems';
+import type { ResultsFile } from './results-file';
 
 export interface BenchOptions {
   mode: 'quick' | 'full';
@@ -82,6 +83,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     verbose: flags.has('verbose'),
     complete: systems.length === SYSTEMS.length && cells.length === allCells().length,
   };
+}
+
+/** What a results file records of the options it ran with (enough to tell how it was taken). */
+export function recordedOptions(options: BenchOptions): ResultsFile['options'] {
+  const { warmupMs, windowMs, sliceMs, rampMs, rounds, profile, profileIntervalUs, complete } = options;
+  return { warmupMs, windowMs, sliceMs, rampMs, rounds, cells: options.cells.map((c) => c.id), profile, ...(profileIntervalUs === undefined ? {} : { profileIntervalUs }), complete };
 }
 
 function pick<T>(list: string | undefined, all: readonly T[], name: (item: T) => string, what: string): T[] {

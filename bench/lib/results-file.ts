@@ -23,7 +23,7 @@ export interface ResultsFile {
   commit?: string;
   /** True when libs/ or bench/ had uncommitted changes: the figures are not exactly `commit`. */
   dirty?: boolean;
-  options: { warmupMs: number; windowMs: number; /** Slice length of sliced cells; absent in runs before they existed. */ sliceMs?: number; /** Unmeasured ramp at the start of every turn. */ rampMs?: number; rounds?: number; cells: string[]; profile?: boolean; complete: boolean };
+  options: { warmupMs: number; windowMs: number; /** Slice length of sliced cells; absent in runs before they existed. */ sliceMs?: number; /** Unmeasured ramp at the start of every turn. */ rampMs?: number; rounds?: number; cells: string[]; profile?: boolean; /** With `profile`: V8's sampling interval (µs) when not its default 1 000. */ profileIntervalUs?: number; complete: boolean };
   machine: MachineInfo;
   systems: RecordedSystem[];
   results: CellResult[];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { allCells, findCell, PINNED_CELL } from '../../bench/lib/cells';
-import { parseOptions } from '../../bench/lib/options';
+import { parseOptions, recordedOptions } from '../../bench/lib/options';
 import { byCell, CELL_OVERHEAD_MS, estimateDurationMs, featureCostReason, formatDuration, planRun, runOrder, SYSTEM_START_OVERHEAD_MS } from '../../bench/lib/plan';
 import { ResultsFile } from '../../bench/lib/results-file';
 import { evaluateTargets } from '../../bench/lib/targets';
@@ -128,7 +128,14 @@ describe('bench run plan', () => {
     expect(estimateDurationMs(planRun(options.systems, options.cells), options)).toBeLessThanOrEqual(MAX_FULL_RUN_MS);
   });
 
-  it('judges the in-flight-1 target pinned, and reports the unpinned one labelled as such', () => {
+  it('records in the results file how the run was taken, the profile sampling interval included', () => {
+    const full = recordedOptions(parseOptions([]));
+    expect(full).toEqual({ warmupMs: 1_000, windowMs: 4_000, sliceMs: 500, rampMs: 50, rounds: 3, cells: allCells().map((c) => c.id), profile: false, complete: true });
+    const profiled = recordedOptions(parseOptions(['--profile-interval=50', '--slice=0', '--rounds=1', '--only=nestrpc-json,raw-json', '--cells=small@1-pinned']));
+    expect(profiled).toEqual({ warmupMs: 1_000, windowMs: 4_000, sliceMs: 0, rampMs: 50, rounds: 1, cells: ['small@1-pinned'], profile: true, profileIntervalUs: 50, complete: false });
+  });
+
+  it('judges the in-flight-1 target pinned, and the unpinned one beside it, labelled as such', () => {
     const targets = evaluateTargets([]).map((t) => t.target);
     expect(targets).toContain('small@1-pinned (pinned to separate cores): nestrpc-json req/s ÷ raw-json');
     expect(targets).toContain('small@1 (unpinned): nestrpc-json req/s ÷ raw-json');
