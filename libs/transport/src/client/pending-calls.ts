@@ -38,7 +38,7 @@ export class PendingCalls {
   /** Not a Map: its stale tables would keep every settled record reachable until a full collection (seq-map.ts). */
   private readonly calls = new SeqMap<PendingCall>();
   private lastSeq = 0;
-  /** Every call's deadline under one timer (a setTimeout per call cost ~145 ns armed and cleared; bench/results/2026-12-01-deadline-cost.json). */
+  /** Every call's deadline under one timer (a setTimeout per call cost 98–153 ns armed and cleared, by calls in flight; bench/results/2026-12-01-deadline-cost.json). */
   private readonly deadlines: DeadlineQueue<PendingCall>;
 
   /** `onTimeout` gets a call whose deadline passed while it was pending (it is still pending then: take() it). */
