@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     profileIntervalUs: options.profileIntervalUs,
     pinningUnavailable: pinning,
     verbose: options.verbose,
+    pidLog: options.pidLog,
     log,
   };
   // Each round goes cell by cell. A sliced cell runs all its systems at once, taking turns in

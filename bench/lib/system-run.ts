@@ -1,3 +1,4 @@
+import { appendFileSync } from 'fs';
 import { join } from 'path';
 import { AffinityPins } from './affinity';
 import { CellMeasurement, CellResult, CellSpec, ProcessStats } from './cells';
@@ -24,6 +25,8 @@ export interface RunConfig {
   /** Why cells with a `pin` cannot be pinned here (no taskset, < 2 CPUs): they are reported n/a. */
   pinningUnavailable: string | undefined;
   verbose: boolean;
+  /** A file every child's `{ pid, system, role }` is appended to as a JSON line (bench/tools/critical-path.ts). */
+  pidLog?: string;
   log(line: string): void;
 }
 
@@ -200,7 +203,9 @@ export function clientSpec(entry: SystemEntry, ports: number[], cells: CellSpec[
 export function spawn(entry: SystemEntry, role: string, script: string, args: string[], config: RunConfig): BenchChild {
   const interval = config.profileIntervalUs === undefined ? [] : [`--cpu-prof-interval=${config.profileIntervalUs}`];
   const nodeArgs = config.profileDir ? ['--cpu-prof', ...interval, `--cpu-prof-dir=${join(config.profileDir, `${entry.name}-${role}`)}`] : [];
-  return new BenchChild(`${entry.name}/${role}`, script, args, { baseUrl: config.buildDir, nodeArgs, verbose: config.verbose });
+  const child = new BenchChild(`${entry.name}/${role}`, script, args, { baseUrl: config.buildDir, nodeArgs, verbose: config.verbose });
+  if (config.pidLog !== undefined && child.pid !== undefined) appendFileSync(config.pidLog, `${JSON.stringify({ pid: child.pid, system: entry.name, role })}\n`);
+  return child;
 }
 
 async function firstOf(child: BenchChild, prefixes: string[], timeoutMs: number): Promise<{ prefix: string; rest: string } | undefined> {
