@@ -2,13 +2,13 @@
  * nestrpc benchmark: every system (bench/systems) as a server process + a client process on
  * loopback, every cell (payload × calls in flight) measured in one invocation.
  *
- *   npm run bench                  full run (~27 min on 2 cores; the estimate is printed first)
+ *   npm run bench                  full run (~30 min on 2 cores; the estimate is printed first)
  *   npm run bench -- --quick       one round, short windows
  *   npm run bench -- --only=raw-echo --duration=1 --quick     smoke run
  *   npm run bench -- --profile --only=nestrpc-json --cells=small@64,small@512
  *
- * Prints the results and targets as markdown and writes bench/results/<date>[-<mode>].json; a
- * complete full run also rewrites the generated blocks of docs/benchmark.md and README.md.
+ * Prints the results and targets as markdown and writes bench/results/<date>[-<mode>].json (or
+ * the --results-file); a complete full run written there also rewrites the generated blocks of docs/benchmark.md and README.md.
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
@@ -121,16 +121,16 @@ async function main(): Promise<void> {
   process.stdout.write(`\n## Results (${options.mode})\n\n${renderLatestBlock(file, fileName)}\n`);
   log(`\nwrote ${fileName}`);
   log(`elapsed: ${formatDuration(elapsedS * 1000)} (estimated ${formatDuration(estimateMs)})`);
-  if (options.complete && options.mode === 'full' && !options.profile) for (const line of publishResults(REPO_ROOT, file, fileName)) log(line);
+  if (options.complete && options.mode === 'full' && !options.profile && options.resultsFile === undefined) for (const line of publishResults(REPO_ROOT, file, fileName)) log(line);
   if (profileDir) log(`CPU profiles in ${relative(process.cwd(), profileDir)}; summarize with: node -r ts-node/register/transpile-only bench/tools/profile-top.ts <file.cpuprofile>`);
 }
 
-/** Full runs of everything are `<date>.json`; quick or partial runs get a suffix so they never replace one. */
+/** Full runs of everything are `<date>.json`; quick or partial runs get a suffix so they never replace one (`--results-file` puts it elsewhere). */
 function saveResults(options: BenchOptions, date: string, data: ResultsFile): string {
   const dir = join(BENCH_DIR, 'results');
   mkdirSync(dir, { recursive: true });
   const suffix = [options.mode === 'quick' ? 'quick' : '', options.complete ? '' : 'partial', options.profile ? 'profile' : ''].filter(Boolean).join('-');
-  const file = join(dir, `${date}${suffix ? `-${suffix}` : ''}.json`);
+  const file = options.resultsFile ?? join(dir, `${date}${suffix ? `-${suffix}` : ''}.json`);
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
 }

@@ -19,11 +19,13 @@ export interface BenchOptions {
   verbose: boolean;
   /** `--pid-log=<file>`: every child's pid, system and role appended as a JSON line (tools that trace the children). */
   pidLog?: string;
+  /** `--results-file=<file>`: where the results file goes instead of bench/results/ (tools that run the bench for their own figures). */
+  resultsFile?: string;
   /** True when every system and cell runs (only then are results/README treated as the reference run). */
   complete: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--rounds=<n>] [--slice=<s>] [--ramp=<s>] [--profile] [--profile-interval=<µs>] [--pid-log=<file>] [--verbose]
+const USAGE = `Usage: npm run bench -- [--quick] [--only=<system,...>] [--cells=<cell,...>] [--duration=<s>] [--warmup=<s>] [--rounds=<n>] [--slice=<s>] [--ramp=<s>] [--profile] [--profile-interval=<µs>] [--pid-log=<file>] [--results-file=<file>] [--verbose]
   systems: ${SYSTEMS.map((s) => s.name).join(', ')}
   cells:   ${allCells().map((c) => c.id).join(', ')}`;
 
@@ -59,7 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     flags.set(match[1], match[2] ?? 'true');
   }
   for (const name of flags.keys()) {
-    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'rounds', 'slice', 'ramp', 'profile', 'profile-interval', 'pid-log', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
+    if (!['quick', 'only', 'cells', 'duration', 'warmup', 'rounds', 'slice', 'ramp', 'profile', 'profile-interval', 'pid-log', 'results-file', 'verbose', 'help'].includes(name)) fail(`Unknown option --${name}`);
   }
   if (flags.has('help')) {
     process.stdout.write(`${USAGE}\n`);
@@ -84,6 +86,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     profileIntervalUs: flags.has('profile-interval') ? count(flags.get('profile-interval'), 1_000, '--profile-interval') : undefined,
     verbose: flags.has('verbose'),
     pidLog: flags.get('pid-log'),
+    resultsFile: flags.get('results-file'),
     complete: systems.length === SYSTEMS.length && cells.length === allCells().length,
   };
 }

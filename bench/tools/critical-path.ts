@@ -13,7 +13,7 @@
  *   node -r ts-node/register/transpile-only bench/tools/critical-path.ts [--only=nestrpc-json,raw-json] [--cell=small@1-pinned] [--rounds=3] [--out=bench/results/<file>.json]
  */
 import { spawn, spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { arch, tmpdir } from 'os';
 import { join } from 'path';
 import { createInterface } from 'readline';
@@ -82,15 +82,12 @@ async function tracedRun(systems: string[], cell: string, warmupS: number): Prom
   try {
     const pidLog = join(dir, 'pids.jsonl');
     const data = join(dir, 'perf.data');
-    const bench = [process.execPath, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'bench', 'run.ts'), '--slice=0', '--rounds=1', `--only=${systems.join(',')}`, `--cells=${cell}`, `--pid-log=${pidLog}`];
-    // The bench logs to stderr, "wrote <file>" included.
+    const resultsPath = join(dir, 'results.json');
+    const bench = [process.execPath, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'bench', 'run.ts'), '--slice=0', '--rounds=1', `--only=${systems.join(',')}`, `--cells=${cell}`, `--pid-log=${pidLog}`, `--results-file=${resultsPath}`];
+    // The bench logs to stderr; its results file is the tool's (in `dir`), its req/s kept here only.
     const run = spawnSync('perf', ['record', '-q', '-e', 'raw_syscalls:sys_enter,raw_syscalls:sys_exit', '--filter', SYSCALL_FILTER, '-a', '-o', data, '--', ...bench], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'ignore', 'pipe'] });
-    const written = /wrote (bench\/results\/\S+\.json)/.exec(run.stderr ?? '')?.[1];
-    if (run.status !== 0 || written === undefined) throw new Error(`the traced bench run failed (status ${run.status}):\n${(run.stderr ?? '').slice(-2000)}`);
-    // The run is the tool's, not a results file of the project's: its req/s are kept here only.
-    const resultsPath = join(REPO_ROOT, written);
+    if (run.status !== 0 || !existsSync(resultsPath)) throw new Error(`the traced bench run failed (status ${run.status}):\n${(run.stderr ?? '').slice(-2000)}`);
     const results = (JSON.parse(readFileSync(resultsPath, 'utf8')) as ResultsFile).results;
-    rmSync(resultsPath);
     const children = readFileSync(pidLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ChildRecord);
     const events = await mainThreadEvents(data, new Set(children.map((c) => c.pid)));
     const figures: RoundFigures[] = [];

@@ -133,6 +133,11 @@ describe('bench run plan', () => {
     expect(full).toEqual({ warmupMs: 1_000, windowMs: 4_000, sliceMs: 500, rampMs: 50, rounds: 3, cells: allCells().map((c) => c.id), profile: false, complete: true });
     const profiled = recordedOptions(parseOptions(['--profile-interval=50', '--slice=0', '--rounds=1', '--only=nestrpc-json,raw-json', '--cells=small@1-pinned']));
     expect(profiled).toEqual({ warmupMs: 1_000, windowMs: 4_000, sliceMs: 0, rampMs: 50, rounds: 1, cells: ['small@1-pinned'], profile: true, profileIntervalUs: 50, complete: false });
+    // What a tracing tool asks of a run (bench/tools/critical-path.ts) is not part of the figures.
+    const traced = parseOptions(['--slice=0', '--pid-log=/tmp/pids.jsonl', '--results-file=/tmp/results.json']);
+    expect(traced).toMatchObject({ pidLog: '/tmp/pids.jsonl', resultsFile: '/tmp/results.json', complete: true });
+    expect(recordedOptions(traced)).not.toHaveProperty('pidLog');
+    expect(recordedOptions(traced)).not.toHaveProperty('resultsFile');
   });
 
   it('judges the in-flight-1 target pinned, and the unpinned one beside it, labelled as such', () => {
