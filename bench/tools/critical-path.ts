@@ -18,7 +18,7 @@ import { arch, tmpdir } from 'os';
 import { join } from 'path';
 import { createInterface } from 'readline';
 import { median } from '../lib/aggregate';
-import { CellResult } from '../lib/cells';
+import { allCells, CellResult, findCell } from '../lib/cells';
 import { describeMachine, machineInfo } from '../lib/machine';
 import { gitRevision, ResultsFile } from '../lib/results-file';
 import { CallPath, callPathOf, parseTraceLine, SyscallEvent, SYSCALL_FILTER, writeSpan } from '../lib/syscall-trace';
@@ -46,8 +46,12 @@ async function main(): Promise<void> {
   if (spawnSync('perf', ['--version']).status !== 0) throw new Error('perf is not installed (Debian: linux-perf)');
   const systems = (toolArg('only') ?? DEFAULT_SYSTEMS.join(',')).split(',');
   const cell = toolArg('cell') ?? 'small@1-pinned';
+  // A call's read → write is only its own with one call in flight on the connection.
+  const spec = findCell(cell);
+  if (spec?.concurrency !== 1 || spec.kind !== 'unary') throw new Error(`--cell takes a cell with one call in flight (${allCells().filter((c) => c.concurrency === 1 && c.kind === 'unary').map((c) => c.id).join(', ')}), got "${cell}"`);
   const rounds = Number(toolArg('rounds') ?? 3);
-  const warmupS = 1;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1, got "${toolArg('rounds')}"`);
+  const warmupS = 1; // the bench's full-mode warm-up (lib/options.ts), which the traced runs use
   const rows: RoundFigures[][] = [];
   const throughput: CellResult[][] = [];
   for (let round = 1; round <= rounds; round++) {
