@@ -22,7 +22,7 @@ import { allCells, CellResult, findCell } from '../lib/cells';
 import { describeMachine, machineInfo } from '../lib/machine';
 import { gitRevision, ResultsFile } from '../lib/results-file';
 import { CallPath, callPathOf, parseTraceLine, SyscallEvent, SYSCALL_FILTER, writeSpan } from '../lib/syscall-trace';
-import { toolArg } from './tool-args';
+import { COUNT, toolArg, toolNumber } from './tool-args';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const DEFAULT_SYSTEMS = ['nestrpc-json', 'nestrpc-json-bare-client', 'raw-json', 'nest-tcp'];
@@ -49,8 +49,7 @@ async function main(): Promise<void> {
   // A call's read → write is only its own with one call in flight on the connection.
   const spec = findCell(cell);
   if (spec?.concurrency !== 1 || spec.kind !== 'unary') throw new Error(`--cell takes a cell with one call in flight (${allCells().filter((c) => c.concurrency === 1 && c.kind === 'unary').map((c) => c.id).join(', ')}), got "${cell}"`);
-  const rounds = Number(toolArg('rounds') ?? 3);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number ≥ 1, got "${toolArg('rounds')}"`);
+  const rounds = toolNumber('rounds', COUNT) ?? 3;
   const warmupS = 1; // the bench's full-mode warm-up (lib/options.ts), which the traced runs use
   const rows: RoundFigures[][] = [];
   const throughput: CellResult[][] = [];

@@ -14,7 +14,7 @@ import { execSync } from 'child_process';
 // Internal (not public API): the queue the connections use.
 import { Deadline, DeadlineQueue } from '@nestrpc/transport/connection/deadline-queue';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { interleavedMedians, toolArg } from './tool-args';
+import { COUNT, interleavedMedians, toolArg, toolNumber } from './tool-args';
 
 const TIMEOUT_MS = 30_000;
 /** deadline-queue: as ServerConnection uses it (timer cleared when nothing is pending); -keep: as PendingCalls (client) does. */
@@ -74,8 +74,8 @@ function measure(calls: number, rounds: number, inFlight: number) {
 }
 
 function main(): void {
-  const calls = Number(toolArg('calls') ?? 500_000);
-  const rounds = Number(toolArg('rounds') ?? 7);
+  const calls = toolNumber('calls', COUNT) ?? 500_000;
+  const rounds = toolNumber('rounds', COUNT) ?? 7;
   const inFlights = (toolArg('in-flight') ?? '1,64,512').split(',').map(Number);
   const results = inFlights.map((inFlight) => measure(calls, rounds, inFlight));
   process.stdout.write(`deadline cost per call (median of ${rounds} rounds × ${calls} calls) on ${describeMachine(machineInfo())}\n\n`);

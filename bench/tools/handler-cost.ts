@@ -24,7 +24,7 @@ import { ROUTE_ARGS_METADATA } from '@nestrpc/server/explorer/nest-metadata';
 import { rpcContextCreator } from '@nestrpc/server/explorer/rpc-context-creator';
 import { RpcParamsFactory } from '@nestrpc/server/explorer/rpc-params.factory';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { interleavedMediansAsync, toolArg } from './tool-args';
+import { COUNT, interleavedMediansAsync, toolArg, toolNumber } from './tool-args';
 
 @Injectable()
 class Handlers {
@@ -62,8 +62,8 @@ async function cpuNsPerCall(handler: Handler, args: unknown, calls: number, batc
 }
 
 async function main(): Promise<void> {
-  const calls = Number(toolArg('calls') ?? 200_000);
-  const rounds = Number(toolArg('rounds') ?? 7);
+  const calls = toolNumber('calls', COUNT) ?? 200_000;
+  const rounds = toolNumber('rounds', COUNT) ?? 7;
   const app = await NestFactory.createApplicationContext(HandlersModule, { logger: false });
   const base = app.get(ExternalContextCreator);
   const instance = app.get(Handlers);

@@ -17,7 +17,7 @@ import { createRpcTracing } from '@nestrpc/observability/tracing/rpc-tracing';
 import { RpcMetrics } from '@nestrpc/observability/metrics/rpc-metrics';
 import { Registry } from 'prom-client';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { interleavedMedians, toolArg } from './tool-args';
+import { COUNT, interleavedMedians, toolArg, toolNumber } from './tool-args';
 
 type Variant = 'none' | 'tracing' | 'metrics' | 'tracing+metrics';
 const VARIANTS: readonly Variant[] = ['none', 'tracing', 'metrics', 'tracing+metrics'];
@@ -64,8 +64,8 @@ function nsPerCall(side: 'server' | 'client', calls: number): number {
 }
 
 function main(): void {
-  const calls = Number(toolArg('calls') ?? 500_000);
-  const rounds = Number(toolArg('rounds') ?? 7);
+  const calls = toolNumber('calls', COUNT) ?? 500_000;
+  const rounds = toolNumber('rounds', COUNT) ?? 7;
   const medians = interleavedMedians(rounds, VARIANTS, (variant) => {
     const uninstall = install(variant);
     const figures = { server: nsPerCall('server', calls), client: nsPerCall('client', calls) };

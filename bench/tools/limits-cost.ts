@@ -21,7 +21,7 @@ import { CallerCache } from '@nestrpc/transport/server/limits/caller-cache';
 import { ServerCallState } from '@nestrpc/transport/server/rpc.context';
 import { FrameMetadata } from '@nestrpc/transport/protocol';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { interleavedMedians, toolArg } from './tool-args';
+import { COUNT, interleavedMedians, toolArg, toolNumber } from './tool-args';
 
 /** Same as bench/systems/nestrpc.ts UNREACHED_LIMITS. */
 const UNREACHED_LIMITS: RpcServerLimits = {
@@ -79,8 +79,8 @@ function callLoop(limiter: CallLimiter | undefined, calls: number): void {
 }
 
 function main(): void {
-  const calls = Number(toolArg('calls') ?? 500_000);
-  const rounds = Number(toolArg('rounds') ?? 7);
+  const calls = toolNumber('calls', COUNT) ?? 500_000;
+  const rounds = toolNumber('rounds', COUNT) ?? 7;
   const medians = interleavedMedians(rounds, VARIANTS, (variant) => ({ ns: runCalls(variant === 'none' ? undefined : new CallLimiter(UNREACHED_LIMITS), calls) }));
   const none = medians.get('none')!.ns;
   const limits = medians.get('limits')!.ns;

@@ -13,7 +13,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
-import { toolArg } from './tool-args';
+import { toolNumber } from './tool-args';
 
 interface CallFrame {
   functionName: string;
@@ -87,14 +87,7 @@ function forEachSample(profile: CpuProfile, visit: (frame: CallFrame, atUs: numb
 
 function main(): void {
   const args = process.argv.slice(2);
-  const option = (name: string): number | undefined => {
-    const value = toolArg(name);
-    if (value === undefined) return undefined;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) fail(`--${name} takes a number, got "${value}"`);
-    return parsed;
-  };
-  const top = option('top') ?? 25;
+  const top = toolNumber('top') ?? 25;
   const files = args.filter((a) => !a.startsWith('--')).flatMap(expand);
   if (files.length === 0) fail('Usage: profile-top.ts <file.cpuprofile|dir>... [--top=25] [--from=<ms>] [--to=<ms>] [--timeline]');
   const profiles = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
@@ -105,7 +98,7 @@ function main(): void {
     });
     process.stdout.write('\n');
   }
-  const window: ProfileWindow = { fromMs: option('from'), toMs: option('to') };
+  const window: ProfileWindow = { fromMs: toolNumber('from'), toMs: toolNumber('to') };
   const summary = summarize(profiles, window);
   const scope = window.fromMs === undefined && window.toMs === undefined ? '' : ` from ${window.fromMs ?? 0} ms to ${window.toMs ?? 'the end'}${window.toMs === undefined ? '' : ' ms'}`;
   process.stdout.write(`${files.length} profile(s)${scope}: ${(summary.totalUs / 1000).toFixed(0)} ms sampled, ${(summary.busyUs / 1000).toFixed(0)} ms busy\n\n`);

@@ -20,7 +20,7 @@ import { firstValueFrom } from 'rxjs';
 import { MsgpackSerializer, RpcClient, RpcServer } from '@nestrpc/transport';
 import { buildPayload } from '../lib/payloads';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { interleavedMediansAsync, toolArg } from './tool-args';
+import { COUNT, interleavedMediansAsync, toolArg, toolNumber } from './tool-args';
 
 type Variant = 'shared' | 'fresh';
 const VARIANTS: readonly Variant[] = ['shared', 'fresh'];
@@ -70,9 +70,9 @@ async function serve(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(toolArg('seconds') ?? 3);
-  const rounds = Number(toolArg('rounds') ?? 5);
-  const inFlight = Number(toolArg('in-flight') ?? 64);
+  const seconds = toolNumber('seconds', { positive: true }) ?? 3;
+  const rounds = toolNumber('rounds', COUNT) ?? 5;
+  const inFlight = toolNumber('in-flight', COUNT) ?? 64;
   const child: ChildProcess = fork(__filename, ['--serve'], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const [{ port }] = (await once(child, 'message')) as [{ port: number }];
   const clients: Record<Variant, RpcClient> = {

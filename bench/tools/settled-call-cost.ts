@@ -24,7 +24,7 @@ import { WritePacket } from '@nestjs/microservices';
 import { buildPayload } from '../lib/payloads';
 import { PromiseRpcClient } from '../systems/promise-rpc-client';
 import { describeMachine, machineInfo } from '../lib/machine';
-import { interleavedMediansAsync, toolArg } from './tool-args';
+import { COUNT, interleavedMediansAsync, toolArg, toolNumber } from './tool-args';
 
 type Variant = 'settled' | 'kept';
 const VARIANTS: readonly Variant[] = ['settled', 'kept'];
@@ -74,9 +74,9 @@ async function run(client: PromiseRpcClient, variant: Variant, seconds: number, 
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(toolArg('seconds') ?? 3);
-  const rounds = Number(toolArg('rounds') ?? 5);
-  const inFlight = Number(toolArg('in-flight') ?? 64);
+  const seconds = toolNumber('seconds', { positive: true }) ?? 3;
+  const rounds = toolNumber('rounds', COUNT) ?? 5;
+  const inFlight = toolNumber('in-flight', COUNT) ?? 64;
   gcObserver.observe({ entryTypes: ['gc'] });
   const server = new RpcServer({ host: '127.0.0.1', port: 0 });
   server.addHandler('echo', async (payload: unknown) => payload, false);

@@ -5,6 +5,35 @@ export function toolArg(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
+/** What a numeric option accepts: a whole number, and/or more than 0 (otherwise ≥ 0). */
+export interface NumberRule {
+  integer?: boolean;
+  positive?: boolean;
+}
+
+/** Counts (calls, rounds, callers in flight). */
+export const COUNT: NumberRule = { integer: true, positive: true };
+
+/** Why `value` breaks `rule` ("a whole number ≥ 1"), or undefined when it keeps it. */
+export function numberProblem(value: number, { integer = false, positive = false }: NumberRule = {}): string | undefined {
+  const ok = Number.isFinite(value) && (integer ? Number.isInteger(value) : true) && (positive ? value > 0 : value >= 0);
+  if (ok) return undefined;
+  return integer ? `a whole number ≥ ${positive ? 1 : 0}` : `a number ${positive ? '> 0' : '≥ 0'}`;
+}
+
+/** A numeric `--name=value`: undefined when absent; one that breaks `rule` ends the tool (exit code 2), as a bench option does. */
+export function toolNumber(name: string, rule: NumberRule = {}): number | undefined {
+  const value = toolArg(name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  const problem = numberProblem(parsed, rule);
+  if (problem !== undefined) {
+    process.stderr.write(`--${name} takes ${problem}, got "${value}"\n`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
 /**
  * The cost tools' measuring loop: every variant once per round, interleaved, so a busy phase of
  * the machine lands on all of them; `rounds` + 1 rounds, the first only warming up. Returns, per

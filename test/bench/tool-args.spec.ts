@@ -1,4 +1,4 @@
-import { interleavedMedians, interleavedMediansAsync } from '../../bench/tools/tool-args';
+import { COUNT, interleavedMedians, interleavedMediansAsync, numberProblem } from '../../bench/tools/tool-args';
 
 describe('cost tools: interleaved rounds', () => {
   it('measures every variant once per round, interleaved, drops the warm-up round and takes medians', () => {
@@ -27,5 +27,19 @@ describe('cost tools: interleaved rounds', () => {
     expect(overlapped).toBe(false);
     expect(medians.get('a')).toEqual({ ns: 2, other: 1 });
     expect(medians.get('b')).toEqual({ ns: 20, other: 1 });
+  });
+});
+
+describe('cost tools: numeric options', () => {
+  it('takes counts as whole numbers ≥ 1, seconds as numbers > 0, anything else as a number ≥ 0', () => {
+    expect(numberProblem(3, COUNT)).toBeUndefined();
+    expect(numberProblem(0, COUNT)).toBe('a whole number ≥ 1');
+    expect(numberProblem(2.5, COUNT)).toBe('a whole number ≥ 1');
+    expect(numberProblem(Number('x'), COUNT)).toBe('a whole number ≥ 1');
+    expect(numberProblem(0.5, { positive: true })).toBeUndefined();
+    expect(numberProblem(0, { positive: true })).toBe('a number > 0');
+    expect(numberProblem(0)).toBeUndefined();
+    expect(numberProblem(-1)).toBe('a number ≥ 0');
+    expect(numberProblem(Infinity)).toBe('a number ≥ 0');
   });
 });
